@@ -1,0 +1,56 @@
+package io.shardgate.cluster.config;
+
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/** The immutable configuration records every role reads; parsed and validated by {@link ConfigLoader}. */
+public final class Settings {
+  private Settings() {}
+
+  /** Cluster-wide, fixed when the cluster is created (slots) or shared by every process. */
+  public record Cluster(String name, int slots, int replicationFactor, String placement, int ringVirtualNodes) {}
+
+  public record Redis(String url, int poolSize, int maxWaiting) {}
+
+  /** Liveness lease: each node renews every renewMs a key that expires after ttlMs. */
+  public record Lease(long ttlMs, long renewMs) {}
+
+  public record Membership(long resyncMs) {}
+
+  public record MySql(String host, int port, String user, String password, String databasePrefix, int poolSize,
+      int maxWaitQueue) {}
+
+  /** A shard or cache node: id, address it listens on and announces, placement weight. */
+  public record Node(String id, String host, int port, double weight) {}
+
+  /** Limits on every backend call: a deadline, a bounded pool and a bounded wait queue. */
+  public record Backend(long timeoutMs, long connectTimeoutMs, int poolSize, int maxWaitQueue, int retryAfterSeconds) {}
+
+  public record Gateway(String host, int port, int instances, String adminToken, int maxBodyBytes, int maxHeaderBytes,
+      long requestTimeoutMs, int idleTimeoutSeconds, Backend backend) {}
+
+  /**
+   * A collection served by the gateway's API: its URL path, the field that holds the key, how ids are
+   * assigned when a client sends none, the JSON Schema of a record and the defaults added on create.
+   */
+  public record Collection(String name, String path, String keyField, JsonObject schema, JsonObject defaults) {}
+
+  /** The whole configuration file. */
+  public record Shardgate(Cluster cluster, Redis redis, Lease lease, Membership membership, MySql mysql,
+      Gateway gateway, List<Node> shardNodes, List<Node> cacheNodes, List<Collection> collections) {
+
+    public Node shardNode(String id) {
+      return find(shardNodes, id, "shardNodes");
+    }
+
+    public Node cacheNode(String id) {
+      return find(cacheNodes, id, "cacheNodes");
+    }
+
+    private static Node find(List<Node> nodes, String id, String where) {
+      return nodes.stream().filter(n -> n.id().equals(id)).findFirst()
+          .orElseThrow(() -> new ConfigException("config: no node with id '" + id + "' in " + where + " (known: "
+              + nodes.stream().map(Node::id).toList() + ")"));
+    }
+  }
+}

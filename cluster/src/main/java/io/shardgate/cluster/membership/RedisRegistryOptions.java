@@ -1,0 +1,74 @@
+package io.shardgate.cluster.membership;
+
+import io.vertx.redis.client.RedisOptions;
+import java.util.Objects;
+
+/**
+ * How the Redis registry connects: validated once, immutable.
+ *
+ * @param connectionString e.g. {@code redis://127.0.0.1:6379}
+ * @param clusterName names the key prefix {@code shardgate:<clusterName>:}
+ * @param poolSize connections for commands (the change subscription uses one more, of its own)
+ * @param maxPoolWaiting commands allowed to wait for a pooled connection before failing fast
+ * @param reconnectInitialMillis first delay before re-subscribing after the change channel was lost
+ * @param reconnectMaxMillis cap of the doubling reconnect delay
+ */
+public record RedisRegistryOptions(String connectionString, String clusterName, int poolSize, int maxPoolWaiting,
+    long reconnectInitialMillis, long reconnectMaxMillis) {
+
+  public static final int DEFAULT_POOL_SIZE = 8;
+  public static final int DEFAULT_MAX_POOL_WAITING = 256;
+  public static final long DEFAULT_RECONNECT_INITIAL_MILLIS = 100;
+  public static final long DEFAULT_RECONNECT_MAX_MILLIS = 5_000;
+
+  public RedisRegistryOptions {
+    Objects.requireNonNull(connectionString, "connectionString");
+    if (!connectionString.startsWith("redis://") && !connectionString.startsWith("rediss://")
+        && !connectionString.startsWith("unix://")) {
+      throw new IllegalArgumentException("redis url '" + connectionString
+          + "' must start with redis://, rediss:// or unix://");
+    }
+    new RedisKeys(clusterName); // validates the name
+    if (poolSize < 1) {
+      throw new IllegalArgumentException("redis poolSize must be at least 1, got " + poolSize);
+    }
+    if (maxPoolWaiting < 0) {
+      throw new IllegalArgumentException("redis maxWaiting must not be negative, got " + maxPoolWaiting);
+    }
+    Backoff.exponential(reconnectInitialMillis, reconnectMaxMillis); // validates the delays
+  }
+
+  /** The named defaults for everything but where Redis is and which cluster this is. */
+  public static RedisRegistryOptions of(String connectionString, String clusterName) {
+    return new RedisRegistryOptions(connectionString, clusterName, DEFAULT_POOL_SIZE, DEFAULT_MAX_POOL_WAITING,
+        DEFAULT_RECONNECT_INITIAL_MILLIS, DEFAULT_RECONNECT_MAX_MILLIS);
+  }
+
+  public RedisRegistryOptions withPool(int poolSize, int maxPoolWaiting) {
+    return new RedisRegistryOptions(connectionString, clusterName, poolSize, maxPoolWaiting, reconnectInitialMillis,
+        reconnectMaxMillis);
+  }
+
+  public RedisRegistryOptions withReconnect(long initialMillis, long maxMillis) {
+    return new RedisRegistryOptions(connectionString, clusterName, poolSize, maxPoolWaiting, initialMillis, maxMillis);
+  }
+
+  public RedisKeys keys() {
+    return new RedisKeys(clusterName);
+  }
+
+  public Backoff backoff() {
+    return Backoff.exponential(reconnectInitialMillis, reconnectMaxMillis);
+  }
+
+  /**
+   * Fresh client options for the command pool; also what a caller uses to create a {@code Redis} client
+   * for {@link io.shardgate.cluster.ids.IdAllocator#redis}.
+   */
+  public RedisOptions redisOptions() {
+    return new RedisOptions()
+        .setConnectionString(connectionString)
+        .setMaxPoolSize(poolSize)
+        .setMaxPoolWaiting(maxPoolWaiting);
+  }
+}

@@ -1,0 +1,55 @@
+package io.shardgate.cluster.membership;
+
+import io.shardgate.cluster.membership.impl.InProcessRegistry;
+import io.shardgate.cluster.membership.impl.RedisRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.function.LongSupplier;
+
+/**
+ * The membership registry (Redis in cluster mode, in-process in dev mode). Members are explicit and
+ * stay until removed; liveness is a lease with a TTL that each node keeps refreshing.
+ */
+public interface Registry {
+
+  /**
+   * The cluster-mode registry: a pooled Redis client for commands plus one dedicated connection for the
+   * change channel, re-subscribed with {@link RedisRegistryOptions#backoff()} whenever it is lost.
+   */
+  static Registry redis(Vertx vertx, RedisRegistryOptions options) {
+    return new RedisRegistry(vertx, options, options.backoff());
+  }
+
+  /** The dev-mode registry, in memory; leases expire by the JVM's monotonic clock. */
+  static Registry inProcess() {
+    return new InProcessRegistry(() -> System.nanoTime() / 1_000_000);
+  }
+
+  /** The dev-mode registry with leases measured by {@code clockMillis}, so tests can move time. */
+  static Registry inProcess(LongSupplier clockMillis) {
+    return new InProcessRegistry(clockMillis);
+  }
+
+  /** Adds or updates a member (idempotent) and announces the change. */
+  Future<Void> join(MemberInfo member);
+
+  /** Removes a member (operator action) and announces the change. */
+  Future<Void> remove(String memberId);
+
+  /** Takes or refreshes the member's lease for ttlMillis. */
+  Future<Void> renewLease(String memberId, long ttlMillis);
+
+  /** Gives the lease up now (graceful leave) and announces the change. */
+  Future<Void> releaseLease(String memberId);
+
+  /** Reads the current members and live leases. */
+  Future<MembershipView> fetch();
+
+  /**
+   * Calls {@code onChange} whenever a change is announced, and after every (re)connection of the change
+   * channel, since announcements sent while disconnected are lost. Returns when subscribed.
+   */
+  Future<Void> subscribe(Runnable onChange);
+
+  Future<Void> close();
+}

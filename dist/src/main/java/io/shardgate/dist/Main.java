@@ -1,0 +1,131 @@
+package io.shardgate.dist;
+
+import io.shardgate.cluster.config.ConfigException;
+import io.shardgate.cluster.config.ConfigLoader;
+import io.shardgate.cluster.config.Settings;
+import io.shardgate.cluster.runtime.ShardgateVertx;
+import io.vertx.core.Future;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code java -jar shardgate.jar <command> [--config FILE] [--id ID] [--set path=value ...]}. */
+public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  static final String USAGE = """
+      usage: java -jar shardgate.jar <command> [options]
+
+      commands:
+        dev          gateway + 3 shard nodes + 3 cache nodes in this JVM, in memory (no Redis or MySQL)
+        gateway      the public HTTP API (needs Redis)
+        shard-node   a shard node (needs Redis and MySQL/MariaDB); requires --id
+        cache-node   a cache node (needs Redis); requires --id
+        nodes        print "role id port" for every process of the configuration
+
+      options:
+        --config FILE       configuration file (default: conf/shardgate.json if present, else the bundled one)
+        --id ID             which shardNodes/cacheNodes entry of the configuration this process is
+        --set path=value    override one setting, e.g. --set gateway.port=8081 (repeatable)
+      environment: SHARDGATE_REDIS_URL, SHARDGATE_MYSQL_HOST/PORT/USER/PASSWORD, SHARDGATE_ADMIN_TOKEN
+      """;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    try {
+      System.exit(run(args));
+    } catch (ConfigException | IllegalArgumentException e) {
+      System.err.println("shardgate: " + e.getMessage());
+      System.exit(2);
+    }
+  }
+
+  static int run(String[] args) {
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+      System.out.print(USAGE);
+      return args.length == 0 ? 2 : 0;
+    }
+    String command = args[0];
+    Path config = null;
+    String id = null;
+    List<String> sets = new ArrayList<>();
+    for (int i = 1; i < args.length; i++) {
+      String a = args[i];
+      String value = i + 1 < args.length ? args[i + 1] : null;
+      switch (a) {
+        case "--config" -> config = Path.of(require(a, value));
+        case "--id" -> id = require(a, value);
+        case "--set" -> sets.add(require(a, value));
+        default -> throw new IllegalArgumentException("unknown option '" + a + "'\n" + USAGE);
+      }
+      i++;
+    }
+    if (config == null && Files.isRegularFile(Path.of(ConfigLoader.BUNDLED))) {
+      config = Path.of(ConfigLoader.BUNDLED);
+    }
+    Settings.Shardgate settings = ConfigLoader.load(config, System.getenv(), sets);
+    if (command.equals("nodes")) {
+      System.out.println("gateway gateway " + settings.gateway().port());
+      settings.shardNodes().forEach(n -> System.out.println("shard-node " + n.id() + " " + n.port()));
+      settings.cacheNodes().forEach(n -> System.out.println("cache-node " + n.id() + " " + n.port()));
+      return 0;
+    }
+    ShardgateVertx runtime = ShardgateVertx.create();
+    Future<?> started = switch (command) {
+      case "dev" -> DevMode.start(runtime, settings);
+      case "gateway" -> Roles.gateway(runtime, settings);
+      case "shard-node" -> Roles.shardNode(runtime, settings, requireId(id, command));
+      case "cache-node" -> Roles.cacheNode(runtime, settings, requireId(id, command));
+      default -> Future.failedFuture(new IllegalArgumentException("unknown command '" + command + "'\n" + USAGE));
+    };
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(runtime), "shardgate-shutdown"));
+    try {
+      started.await(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      Throwable cause = e.getCause() != null && !(e instanceof java.util.concurrent.TimeoutException) ? e.getCause() : e;
+      LOG.error("{} failed to start: {}", command, cause.toString());
+      System.err.println("shardgate: " + command + " failed to start: " + cause.getMessage());
+      runtime.vertx().close();
+      return 1;
+    }
+    return waitForever();
+  }
+
+  private static int waitForever() {
+    try {
+      Thread.currentThread().join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  /** SIGTERM / Ctrl-C: undeploy every verticle (nodes give up their lease first), bounded in time. */
+  private static void shutdown(ShardgateVertx runtime) {
+    LOG.info("shutting down");
+    try {
+      runtime.vertx().close().await(15, TimeUnit.SECONDS);
+      LOG.info("stopped");
+    } catch (Exception e) {
+      LOG.warn("shutdown did not finish cleanly: {}", e.toString());
+    }
+  }
+
+  private static String require(String option, String value) {
+    if (value == null || value.startsWith("--")) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return value;
+  }
+
+  private static String requireId(String id, String command) {
+    if (id == null) {
+      throw new IllegalArgumentException(command + " needs --id (one of the ids in the configuration)");
+    }
+    return id;
+  }
+}

@@ -1,0 +1,55 @@
+package io.shardgate.dist;
+
+import io.shardgate.cachenode.CacheNodeVerticle;
+import io.shardgate.cluster.config.Settings;
+import io.shardgate.cluster.ids.IdAllocator;
+import io.shardgate.cluster.membership.RedisRegistryOptions;
+import io.shardgate.cluster.membership.Registry;
+import io.shardgate.cluster.runtime.ShardgateVertx;
+import io.shardgate.gateway.Gateway;
+import io.shardgate.shardnode.ShardNodeVerticle;
+import io.shardgate.shardnode.store.MySqlRecordStore;
+import io.shardgate.shardnode.store.MySqlStoreConfig;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Redis;
+
+/** Cluster-mode wiring of each role: Redis for membership and ids, MySQL/MariaDB for records. */
+final class Roles {
+  private Roles() {}
+
+  static Future<?> gateway(ShardgateVertx runtime, Settings.Shardgate config) {
+    RedisRegistryOptions options = redisOptions(config);
+    Registry registry = Registry.redis(runtime.vertx(), options);
+    Redis idRedis = Redis.createClient(runtime.vertx(), options.redisOptions());
+    return Gateway.deploy(runtime, config, registry, IdAllocator.redis(idRedis, config.cluster().name()));
+  }
+
+  static Future<?> shardNode(ShardgateVertx runtime, Settings.Shardgate config, String id) {
+    Settings.Node self = config.shardNode(id);
+    Settings.MySql m = config.mysql();
+    MySqlStoreConfig store = new MySqlStoreConfig(m.host(), m.port(), m.user(), m.password(), databaseName(m, id),
+        m.poolSize(), m.maxWaitQueue());
+    Registry registry = redisRegistry(runtime, config);
+    return runtime.vertx().deployVerticle(new ShardNodeVerticle(config, self, registry,
+        () -> new MySqlRecordStore(runtime.vertx(), store), runtime.registry()));
+  }
+
+  static Future<?> cacheNode(ShardgateVertx runtime, Settings.Shardgate config, String id) {
+    Settings.Node self = config.cacheNode(id);
+    return runtime.vertx().deployVerticle(new CacheNodeVerticle(config, self, redisRegistry(runtime, config), runtime.registry()));
+  }
+
+  /** One database per shard node: the configured prefix plus the node id. */
+  static String databaseName(Settings.MySql mysql, String nodeId) {
+    return mysql.databasePrefix() + nodeId.replaceAll("[^A-Za-z0-9_]", "_");
+  }
+
+  private static Registry redisRegistry(ShardgateVertx runtime, Settings.Shardgate config) {
+    return Registry.redis(runtime.vertx(), redisOptions(config));
+  }
+
+  private static RedisRegistryOptions redisOptions(Settings.Shardgate config) {
+    return RedisRegistryOptions.of(config.redis().url(), config.cluster().name())
+        .withPool(config.redis().poolSize(), config.redis().maxWaiting());
+  }
+}

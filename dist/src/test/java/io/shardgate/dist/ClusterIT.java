@@ -1,0 +1,269 @@
+package io.shardgate.dist;
+
+import static io.shardgate.dist.Http.expense;
+import static io.shardgate.dist.Http.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mysqlclient.MySQLBuilder;
+import io.vertx.mysqlclient.MySQLConnectOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The end-to-end path in cluster mode: a gateway process and three shard-node processes started
+ * from the built jar, against the real Redis and MariaDB of this machine.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+  @TempDir
+  static Path dir;
+  static ProcessCluster cluster;
+  static Http http;
+  static Vertx vertx;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = new ProcessCluster(dir, 3, new JsonObject());
+    cluster.startAll();
+    http = new Http(cluster.gateway());
+    vertx = Vertx.vertx();
+    // Ready means the gateway has loaded membership; wait until it also sees every shard lease.
+    ProcessCluster.awaitCondition(Duration.ofSeconds(20), "gateway sees 3 live shard nodes", () -> liveShards() == 3);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+      assertThat(cluster.blockedThreadWarnings()).as("event loops blocked in a process").isEmpty();
+      dropDatabases();
+      RedisAPI redis = RedisAPI.api(Redis.createClient(vertx, "redis://127.0.0.1:6379"));
+      var keys = redis.keys("shardgate:" + cluster.clusterName + ":*").await();
+      if (keys.size() > 0) {
+        redis.del(keys.stream().map(Object::toString).toList()).await();
+      }
+      redis.close();
+    }
+    if (vertx != null) {
+      vertx.close().await();
+    }
+  }
+
+  static int liveShards() {
+    HttpResponse<String> r = http.get("/admin/members", "authorization", "Bearer " + cluster.adminToken);
+    if (r.statusCode() != 200) {
+      return -1;
+    }
+    JsonArray members = json(r).getJsonArray("members");
+    int live = 0;
+    for (int i = 0; i < members.size(); i++) {
+      JsonObject m = members.getJsonObject(i);
+      if ("shard".equals(m.getString("role")) && m.getBoolean("live")) {
+        live++;
+      }
+    }
+    return live;
+  }
+
+  @Test
+  @Order(1)
+  void createReadUpdateDeleteAnExpense() {
+    HttpResponse<String> created = http.postJson("/v1/expenses", expense(1001));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(created.headers().firstValue("location")).hasValue("/v1/expenses/1001");
+    assertThat(created.headers().firstValue("x-served-by")).isPresent();
+    assertThat(created.headers().firstValue("x-request-id")).isPresent();
+    JsonObject body = json(created);
+    assertThat(body.getValue("id")).isEqualTo("1001");
+    assertThat(body.getString("status")).isEqualTo("pending");
+    assertThat(body.getString("decision_date")).isEqualTo("");
+    assertThat(body.getString("category")).isEqualTo("travel");
+
+    HttpResponse<String> read = http.get("/v1/expenses/1001");
+    assertThat(read.statusCode()).isEqualTo(200);
+    String etag = read.headers().firstValue("etag").orElseThrow();
+    assertThat(json(read)).isEqualTo(body);
+    assertThat(http.get("/v1/expenses/1001", "if-none-match", etag).statusCode()).isEqualTo(304);
+
+    HttpResponse<String> updated = http.putJson("/v1/expenses/1001", new JsonObject().put("estimated_costs", "800"));
+    assertThat(updated.statusCode()).as(updated.body()).isEqualTo(202);
+    assertThat(json(updated).getString("estimated_costs")).isEqualTo("800");
+    assertThat(json(updated).getString("name")).isEqualTo("Ada Lovelace");
+
+    HttpResponse<String> stale = http.putJson("/v1/expenses/1001", new JsonObject().put("status", "approved"), "if-match", etag);
+    assertThat(stale.statusCode()).isEqualTo(412);
+    assertThat(stale.headers().firstValue("content-type")).hasValue("application/problem+json");
+    assertThat(json(http.get("/v1/expenses/1001")).getString("status")).isEqualTo("pending");
+
+    assertThat(http.postJson("/v1/expenses", expense(1001)).statusCode()).isEqualTo(409);
+    assertThat(http.send("DELETE", "/v1/expenses/1001", null).statusCode()).isEqualTo(204);
+    assertThat(http.get("/v1/expenses/1001").statusCode()).isEqualTo(404);
+    assertThat(http.send("DELETE", "/v1/expenses/1001", null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  @Order(2)
+  void gatewayAssignsUniqueIdsWhenTheClientSendsNone() {
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < 10; i++) {
+      HttpResponse<String> r = http.postJson("/v1/expenses", expense(null));
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+      String id = json(r).getString("id");
+      assertThat(r.headers().firstValue("location")).hasValue("/v1/expenses/" + id);
+      ids.add(id);
+    }
+    assertThat(ids).hasSize(10);
+  }
+
+  @Test
+  @Order(3)
+  void everyRecordLandsInTheDatabaseOfTheNodePlacementNames() {
+    Map<String, Set<String>> expected = new HashMap<>();
+    for (int id = 1; id <= 40; id++) {
+      HttpResponse<String> r = http.postJson("/v1/expenses", expense(id));
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+      String servedBy = r.headers().firstValue("x-served-by").orElseThrow();
+      JsonObject placement = json(http.get("/admin/placement?collection=expenses&key=" + id,
+          "authorization", "Bearer " + cluster.adminToken));
+      assertThat(placement.getString("servedBy")).as("placement of %s", id).isEqualTo(servedBy);
+      assertThat(placement.getJsonArray("replicas").getJsonObject(0).getString("id")).isEqualTo(servedBy);
+      expected.computeIfAbsent(servedBy, k -> new HashSet<>()).add(Integer.toString(id));
+    }
+    assertThat(expected.keySet()).as("ids 1..40 spread over every node").hasSize(3);
+    for (String node : cluster.shardPorts.keySet()) {
+      Set<String> stored = keysIn(node);
+      assertThat(stored).as("keys stored by %s", node).containsAll(expected.get(node));
+      for (String other : cluster.shardPorts.keySet()) {
+        if (!other.equals(node)) {
+          assertThat(stored).as("%s holds none of %s's keys", node, other).doesNotContainAnyElementsOf(expected.get(other));
+        }
+      }
+    }
+  }
+
+  @Test
+  @Order(4)
+  void badInputGetsA4xxProblemAndChangesNothing() {
+    http.postJson("/v1/expenses", expense("guarded"));
+    String before = http.get("/v1/expenses/guarded").body();
+    String json = "application/json";
+    List<HttpResponse<String>> answers = List.of(
+        http.send("POST", "/v1/expenses", "{\"name\":", "content-type", json),
+        http.send("POST", "/v1/expenses", "[1,2]", "content-type", json),
+        http.send("POST", "/v1/expenses", expense("x1").encode(), "content-type", "text/plain"),
+        http.send("POST", "/v1/expenses", expense("x2").encode()),
+        http.send("POST", "/v1/expenses", "{\"id\":\"" + "a".repeat(200_000) + "\"}", "content-type", json),
+        http.send("POST", "/v1/expenses", expense("x3").put("category", "food").encode(), "content-type", json),
+        http.send("POST", "/v1/expenses", expense("../../etc").encode(), "content-type", json),
+        http.send("POST", "/v1/expenses", expense(-5).encode(), "content-type", json),
+        http.send("POST", "/v1/expenses", "{\"a\":" + "[".repeat(5000) + "]".repeat(5000) + "}", "content-type", json),
+        http.send("PUT", "/v1/expenses/guarded", "{\"estimated_costs\":\"lots\"}", "content-type", json),
+        http.send("PUT", "/v1/expenses/guarded", "{\"id\":\"other\"}", "content-type", json),
+        http.send("PUT", "/v1/expenses/guarded", "{}", "content-type", json),
+        http.send("PUT", "/v1/expenses/guarded", "{\"status\":\"approved\"}", "content-type", json, "if-match", "garbage"),
+        http.get("/v1/expenses/" + "9".repeat(3000)),
+        http.get("/v1/expenses/%00"),
+        http.get("/v1/expenses/..%2F..%2Fadmin"),
+        http.get("/v1/expenses/guarded", "x-big", "h".repeat(20_000)),
+        http.send("PATCH", "/v1/expenses/guarded", "{}", "content-type", json),
+        http.send("DELETE", "/v1/expenses", null),
+        http.get("/v1/nothing-here"),
+        http.get("/admin/members"),
+        http.get("/admin/members", "authorization", "Bearer wrong"),
+        http.get("/admin/placement?collection=expenses", "authorization", "Bearer " + cluster.adminToken));
+    for (HttpResponse<String> r : answers) {
+      assertThat(r.statusCode()).as("%s %s -> %s", r.request().method(), shortUri(r), r.body()).isBetween(400, 499);
+      assertThat(r.headers().firstValue("content-type")).as("%s %s", r.request().method(), shortUri(r))
+          .hasValue("application/problem+json");
+      JsonObject problem = json(r);
+      assertThat(problem.getInteger("status")).isEqualTo(r.statusCode());
+      assertThat(problem.getString("detail")).isNotBlank();
+    }
+    assertThat(json(answers.get(5)).getString("field")).isEqualTo("category");
+    assertThat(http.get("/v1/expenses/guarded").body()).isEqualTo(before);
+    assertThat(http.get("/v1/expenses/x1").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  @Order(5)
+  void aKilledNodeAnswersFast503sAndServesAgainAfterRestart() throws Exception {
+    String victim = json(http.get("/admin/placement?collection=expenses&key=7", "authorization",
+        "Bearer " + cluster.adminToken)).getString("servedBy");
+    assertThat(http.get("/v1/expenses/7").statusCode()).isEqualTo(200);
+    cluster.kill(victim);
+    ProcessCluster.awaitCondition(Duration.ofSeconds(15), "gateway answers 503 for a key of killed " + victim,
+        () -> http.get("/v1/expenses/7").statusCode() == 503);
+    long t0 = System.nanoTime();
+    HttpResponse<String> down = http.get("/v1/expenses/7");
+    long millis = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(down.statusCode()).isEqualTo(503);
+    assertThat(millis).as("a dead node's key is refused fast, not after a backend timeout").isLessThan(500);
+    assertThat(down.headers().firstValue("retry-after")).isPresent();
+    assertThat(json(down).getString("detail")).contains(victim);
+    cluster.startShard(victim);
+    ProcessCluster.awaitCondition(Duration.ofSeconds(15), victim + " serves again",
+        () -> http.get("/v1/expenses/7").statusCode() == 200);
+    assertThat(json(http.get("/v1/expenses/7")).getString("id")).isEqualTo("7");
+  }
+
+  private static String shortUri(HttpResponse<String> r) {
+    String s = r.uri().toString();
+    return s.length() > 80 ? s.substring(0, 80) + "…" : s;
+  }
+
+  private static Pool pool(String database) {
+    MySQLConnectOptions connect = new MySQLConnectOptions().setHost("127.0.0.1").setPort(3306)
+        .setUser(System.getenv().getOrDefault("SHARDGATE_MYSQL_USER", "shardgate"))
+        .setPassword(System.getenv().getOrDefault("SHARDGATE_MYSQL_PASSWORD", "shardgate"));
+    if (database != null) {
+      connect.setDatabase(database);
+    }
+    return MySQLBuilder.pool().with(new PoolOptions().setMaxSize(1).setName("it-" + database)).connectingTo(connect)
+        .using(vertx).build();
+  }
+
+  private static Set<String> keysIn(String node) {
+    Pool pool = pool(cluster.dbPrefix + node.replace('-', '_'));
+    try {
+      Set<String> keys = new HashSet<>();
+      for (Row row : pool.query("SELECT record_key FROM records WHERE collection = 'expenses'").execute().await()) {
+        keys.add(row.getString(0));
+      }
+      return keys;
+    } finally {
+      pool.close().await();
+    }
+  }
+
+  private static void dropDatabases() {
+    Pool pool = pool(null);
+    try {
+      for (String node : cluster.shardPorts.keySet()) {
+        pool.query("DROP DATABASE IF EXISTS `" + cluster.dbPrefix + node.replace('-', '_') + "`").execute().await();
+      }
+    } finally {
+      pool.close().await();
+    }
+  }
+}

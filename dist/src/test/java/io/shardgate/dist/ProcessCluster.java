@@ -1,0 +1,184 @@
+package io.shardgate.dist;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Real Shardgate processes for integration tests: writes a configuration with free ports, a unique
+ * cluster name and unique database names, starts {@code java -jar shardgate.jar <role>} processes with
+ * a low blocked-thread threshold, and checks their logs for blocked event loops at the end.
+ */
+final class ProcessCluster implements AutoCloseable {
+  static final Path JAR = Path.of(System.getProperty("shardgate.jar", "target/shardgate.jar"));
+  private static final String BLOCKED_MS = System.getProperty("shardgate.blockedThreadMs", "200");
+
+  final String clusterName = "it" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
+  final String dbPrefix = "shardgate_" + clusterName + "_";
+  final Path dir;
+  final Path config;
+  final int gatewayPort;
+  final Map<String, Integer> shardPorts = new LinkedHashMap<>();
+  final String adminToken = UUID.randomUUID().toString();
+  private final Map<String, Process> processes = new LinkedHashMap<>();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  ProcessCluster(Path dir, int shardNodes, JsonObject overrides) throws IOException {
+    if (!Files.isRegularFile(JAR)) {
+      throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run the tests with mvn verify");
+    }
+    this.dir = dir;
+    this.gatewayPort = freePort();
+    JsonArray shards = new JsonArray();
+    for (int i = 1; i <= shardNodes; i++) {
+      int port = freePort();
+      shardPorts.put("shard-" + i, port);
+      shards.add(new JsonObject().put("id", "shard-" + i).put("host", "127.0.0.1").put("port", port).put("weight", 1));
+    }
+    JsonObject conf = new JsonObject(Files.readString(Path.of("..", "conf", "shardgate.json")));
+    conf.getJsonObject("cluster").put("name", clusterName);
+    conf.put("lease", new JsonObject().put("ttlMs", 1500).put("renewMs", 300));
+    conf.put("membership", new JsonObject().put("resyncMs", 250));
+    conf.getJsonObject("mysql").put("databasePrefix", dbPrefix);
+    conf.getJsonObject("gateway").put("port", gatewayPort).put("adminToken", adminToken).put("instances", 2);
+    conf.put("shardNodes", shards).put("cacheNodes", new JsonArray());
+    conf.put("collections", new JsonArray().add(Path.of("..", "conf", "collections", "expenses.json").toAbsolutePath().toString()));
+    conf.mergeIn(overrides, true);
+    this.config = dir.resolve("shardgate.json");
+    Files.writeString(config, conf.encodePrettily());
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  String gateway() {
+    return "http://127.0.0.1:" + gatewayPort;
+  }
+
+  void startShard(String id) throws IOException {
+    start(id, List.of("shard-node", "--config", config.toString(), "--id", id), shardPorts.get(id));
+  }
+
+  void startGateway() throws IOException {
+    start("gateway", List.of("gateway", "--config", config.toString()), gatewayPort);
+  }
+
+  void startAll() throws IOException {
+    for (String id : shardPorts.keySet()) {
+      startShard(id);
+    }
+    startGateway();
+  }
+
+  private void start(String name, List<String> args, int port) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-Dshardgate.blockedThreadMs=" + BLOCKED_MS, "-jar", JAR.toString()));
+    cmd.addAll(args);
+    Path log = dir.resolve(name + ".log");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+    processes.put(name, p);
+    awaitCondition(Duration.ofSeconds(60), name + " ready on port " + port + " (log: " + log + ")", () -> {
+      if (!p.isAlive()) {
+        throw new IllegalStateException(name + " exited with " + p.exitValue() + ":\n" + tail(log));
+      }
+      return status("http://127.0.0.1:" + port + "/health/ready") == 200;
+    });
+  }
+
+  /** SIGKILL: no lease release, no goodbye. */
+  void kill(String name) throws InterruptedException {
+    Process p = processes.remove(name);
+    p.destroyForcibly();
+    p.waitFor();
+  }
+
+  int status(String url) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  /** Polls a condition until it holds or the deadline passes; waits for a state, not for time. */
+  static void awaitCondition(Duration timeout, String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted waiting for " + what);
+      }
+    }
+  }
+
+  /** Lines in every process log showing an event loop blocked past the threshold. */
+  List<String> blockedThreadWarnings() throws IOException {
+    List<String> hits = new ArrayList<>();
+    try (var files = Files.list(dir)) {
+      for (Path log : files.filter(f -> f.toString().endsWith(".log")).toList()) {
+        for (String line : Files.readAllLines(log)) {
+          if (line.contains("has been blocked for")) {
+            hits.add(log.getFileName() + ": " + line);
+          }
+        }
+      }
+    }
+    return hits;
+  }
+
+  static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  private static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  @Override
+  public void close() {
+    processes.values().forEach(Process::destroy);
+    for (Process p : processes.values()) {
+      try {
+        if (!p.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    processes.clear();
+  }
+}

@@ -1,0 +1,40 @@
+package io.shardgate.gateway;
+
+import io.shardgate.cluster.config.Settings;
+import io.shardgate.cluster.ids.IdAllocator;
+import io.shardgate.cluster.membership.MembershipWatcher;
+import io.shardgate.cluster.membership.Registry;
+import io.shardgate.cluster.placement.Placement;
+import io.shardgate.cluster.runtime.ShardgateVertx;
+import io.shardgate.gateway.routing.RoutingTable;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires the gateway role: one membership watcher feeding one routing table for the process, then
+ * one {@link GatewayVerticle} per event loop sharing them.
+ */
+public final class Gateway {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+  private Gateway() {}
+
+  public static Future<String> deploy(ShardgateVertx runtime, Settings.Shardgate config, Registry registry, IdAllocator ids) {
+    Settings.Cluster c = config.cluster();
+    RoutingTable routing = new RoutingTable(Placement.named(c.placement(), c.ringVirtualNodes()), c.slots(),
+        c.replicationFactor());
+    MembershipWatcher watcher = new MembershipWatcher(runtime.vertx(), registry, runtime.registry(),
+        config.membership().resyncMs(), () -> System.nanoTime() / 1_000_000);
+    watcher.addListener(routing::update);
+    int instances = config.gateway().instances() > 0 ? config.gateway().instances() : ShardgateVertx.eventLoops();
+    return watcher.start().compose(v -> {
+      routing.update(watcher.current());
+      return runtime.vertx().deployVerticle(
+          () -> new GatewayVerticle(config, routing, ids, runtime.registry(), () -> null),
+          new DeploymentOptions().setInstances(instances));
+    }).onSuccess(id -> LOG.info("gateway listening on {}:{} with {} instances, {} placement over {} slots",
+        config.gateway().host(), config.gateway().port(), instances, c.placement(), c.slots()));
+  }
+}

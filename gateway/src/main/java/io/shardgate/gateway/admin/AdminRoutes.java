@@ -1,0 +1,107 @@
+package io.shardgate.gateway.admin;
+
+import io.shardgate.cluster.http.Problem;
+import io.shardgate.cluster.membership.MemberInfo;
+import io.shardgate.cluster.membership.Role;
+import io.shardgate.gateway.api.RecordValidator;
+import io.shardgate.gateway.api.RequestMetrics;
+import io.shardgate.gateway.routing.Routing;
+import io.shardgate.gateway.routing.RoutingTable;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Operator endpoints under /admin, each requiring {@code Authorization: Bearer <adminToken>}. */
+public final class AdminRoutes {
+  private static final Pattern COLLECTION = Pattern.compile("[a-z0-9_-]{1,64}");
+
+  private final byte[] token;
+  private final RoutingTable routing;
+
+  public AdminRoutes(String token, RoutingTable routing) {
+    this.token = token.getBytes(StandardCharsets.UTF_8);
+    this.routing = routing;
+  }
+
+  public void mount(Router router) {
+    router.route("/admin/*").handler(this::authorize);
+    router.get("/admin/members").handler(this::members);
+    router.get("/admin/placement").handler(this::placement);
+  }
+
+  private void authorize(RoutingContext ctx) {
+    ctx.put(RequestMetrics.OP, "admin");
+    String header = ctx.request().getHeader("authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"shardgate-admin\"");
+      Problem.forStatus(401, "admin endpoints need the header Authorization: Bearer <admin token>").send(ctx.response());
+      return;
+    }
+    byte[] sent = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+    if (!MessageDigest.isEqual(sent, token)) {
+      Problem.of(403, "forbidden", "Forbidden", "the admin token is not valid").send(ctx.response());
+      return;
+    }
+    ctx.next();
+  }
+
+  private void members(RoutingContext ctx) {
+    Routing r = routing.current();
+    Map<String, Integer> primaries = new HashMap<>();
+    for (int slot = 0; slot < r.slots(); slot++) {
+      MemberInfo p = r.primary(slot);
+      if (p != null) {
+        primaries.merge(p.id(), 1, Integer::sum);
+      }
+    }
+    JsonArray members = new JsonArray();
+    r.view().members().values().stream().sorted(Comparator.comparing(MemberInfo::role).thenComparing(MemberInfo::id))
+        .forEach(m -> {
+          JsonObject o = m.toJson().put("address", m.address()).put("live", r.isLive(m.id()));
+          if (m.role() == Role.SHARD) {
+            o.put("primarySlots", primaries.getOrDefault(m.id(), 0));
+          }
+          members.add(o);
+        });
+    ctx.json(new JsonObject().put("slots", r.slots()).put("placement", routing.placement().name())
+        .put("replicationFactor", routing.replicationFactor()).put("members", members));
+  }
+
+  private void placement(RoutingContext ctx) {
+    String collection = ctx.queryParams().get("collection");
+    String key = ctx.queryParams().get("key");
+    if (collection == null || !COLLECTION.matcher(collection).matches()) {
+      Problem.invalidField("collection", "query parameter collection is required and must match " + COLLECTION.pattern())
+          .send(ctx.response());
+      return;
+    }
+    if (key == null || !RecordValidator.KEY.matcher(key).matches()) {
+      Problem.invalidField("key", "query parameter key is required and must match " + RecordValidator.KEY.pattern())
+          .send(ctx.response());
+      return;
+    }
+    Routing r = routing.current();
+    int slot = r.slotOf(collection, key);
+    JsonArray replicas = new JsonArray();
+    String servedBy = null;
+    int rank = 0;
+    for (Routing.Replica replica : r.replicas(slot)) {
+      MemberInfo m = replica.member();
+      replicas.add(new JsonObject().put("id", m.id()).put("address", m.address()).put("live", replica.live())
+          .put("role", rank++ == 0 ? "primary" : "successor"));
+    }
+    MemberInfo primary = r.primary(slot);
+    if (primary != null && r.isLive(primary.id())) {
+      servedBy = primary.id();
+    }
+    ctx.json(new JsonObject().put("collection", collection).put("key", key).put("slot", slot)
+        .put("placement", routing.placement().name()).put("replicas", replicas).put("servedBy", servedBy));
+  }
+}

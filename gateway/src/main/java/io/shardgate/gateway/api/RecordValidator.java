@@ -1,0 +1,128 @@
+package io.shardgate.gateway.api;
+
+import io.shardgate.cluster.config.Settings;
+import io.shardgate.cluster.http.Problem;
+import io.vertx.core.json.JsonObject;
+import io.vertx.json.schema.Draft;
+import io.vertx.json.schema.JsonSchema;
+import io.vertx.json.schema.JsonSchemaOptions;
+import io.vertx.json.schema.OutputFormat;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.Validator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Checks request bodies against a collection's JSON Schema and its key rules. A create is checked
+ * against the whole schema; an update only against the properties it sends (the schema without
+ * {@code required}), so {@code {"estimated_costs":"800"}} is a valid update.
+ */
+public final class RecordValidator {
+  /** Keys are URL-safe, short and printable: no path tricks, no control characters. */
+  public static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._~-]{0,127}");
+  private static final long MAX_NUMERIC_KEY = 9_007_199_254_740_991L; // 2^53 - 1: exact in every JSON client
+  private static final Pattern QUOTED = Pattern.compile("\"([^\"]+)\"");
+
+  private final String keyField;
+  private final Validator create;
+  private final Validator update;
+
+  public RecordValidator(Settings.Collection collection) {
+    this.keyField = collection.keyField();
+    JsonSchemaOptions options = new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setOutputFormat(OutputFormat.Basic)
+        .setBaseUri("urn:shardgate:" + collection.name());
+    JsonObject patchSchema = collection.schema().copy();
+    patchSchema.remove("required");
+    this.create = Validator.create(JsonSchema.of(collection.schema()), options);
+    this.update = Validator.create(JsonSchema.of(patchSchema), options);
+  }
+
+  /** Null when the key is acceptable, else the problem. */
+  public Problem checkKey(String key) {
+    if (key == null || !KEY.matcher(key).matches()) {
+      return Problem.invalidField(keyField, keyField + " must be 1 to 128 characters of A-Z a-z 0-9 . _ ~ - "
+          + "starting with a letter or digit");
+    }
+    return null;
+  }
+
+  /**
+   * The key a client sent in the body, as a string: a string key or a non-negative integer. Returns
+   * null when absent; throws {@link ProblemException} when present but unusable.
+   */
+  public String keyFromBody(JsonObject body) {
+    Object v = body.getValue(keyField);
+    if (v == null) {
+      if (body.containsKey(keyField)) {
+        throw new ProblemException(Problem.invalidField(keyField, keyField + " must be a string or an integer, not null"));
+      }
+      return null;
+    }
+    String key;
+    if (v instanceof String s) {
+      key = s;
+    } else if ((v instanceof Integer || v instanceof Long) && ((Number) v).longValue() >= 0
+        && ((Number) v).longValue() <= MAX_NUMERIC_KEY) {
+      key = Long.toString(((Number) v).longValue());
+    } else {
+      throw new ProblemException(Problem.invalidField(keyField,
+          keyField + " must be a string or an integer from 0 to " + MAX_NUMERIC_KEY + ", got " + v));
+    }
+    Problem p = checkKey(key);
+    if (p != null) {
+      throw new ProblemException(p);
+    }
+    return key;
+  }
+
+  public Problem validateCreate(JsonObject document) {
+    return validate(create, document);
+  }
+
+  public Problem validateUpdate(JsonObject patch) {
+    if (patch.isEmpty()) {
+      return Problem.badRequest("an update must send at least one field");
+    }
+    return validate(update, patch);
+  }
+
+  private static Problem validate(Validator validator, JsonObject doc) {
+    OutputUnit result = validator.validate(doc);
+    if (Boolean.TRUE.equals(result.getValid())) {
+      return null;
+    }
+    OutputUnit first = mostSpecific(result.getErrors());
+    String field = fieldOf(first);
+    String detail = first == null || first.getError() == null ? "the body does not match the schema" : first.getError();
+    return Problem.invalidField(field, field == null ? detail : field + ": " + detail);
+  }
+
+  /** The error deepest in the document names the offending field best. */
+  private static OutputUnit mostSpecific(List<OutputUnit> errors) {
+    OutputUnit best = null;
+    if (errors != null) {
+      for (OutputUnit e : errors) {
+        String loc = e.getInstanceLocation() == null ? "" : e.getInstanceLocation();
+        String bestLoc = best == null || best.getInstanceLocation() == null ? "" : best.getInstanceLocation();
+        if (best == null || loc.length() > bestLoc.length()) {
+          best = e;
+        }
+      }
+    }
+    return best;
+  }
+
+  private static String fieldOf(OutputUnit error) {
+    if (error == null) {
+      return null;
+    }
+    String loc = error.getInstanceLocation();
+    if (loc != null && loc.length() > 1) {
+      return loc.substring(loc.startsWith("#/") ? 2 : 1);
+    }
+    // Errors at the root (a missing required property) name the property in their message.
+    Matcher m = QUOTED.matcher(error.getError() == null ? "" : error.getError());
+    return m.find() ? m.group(1) : null;
+  }
+}

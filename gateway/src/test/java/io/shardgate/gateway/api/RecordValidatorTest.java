@@ -1,0 +1,77 @@
+package io.shardgate.gateway.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shardgate.cluster.config.ConfigLoader;
+import io.shardgate.cluster.config.Settings;
+import io.shardgate.cluster.http.Problem;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RecordValidatorTest {
+  private static final Settings.Collection EXPENSES =
+      ConfigLoader.load(Path.of("..", "conf", "shardgate.json"), Map.of(), List.of()).collections().get(0);
+  private final RecordValidator validator = new RecordValidator(EXPENSES);
+
+  private static JsonObject valid() {
+    return new JsonObject().put("name", "Ada").put("email", "ada@example.com").put("category", "travel")
+        .put("description", "train").put("link", "http://x").put("estimated_costs", "120.50").put("submit_date", "01-02-2026")
+        .put("status", "pending").put("decision_date", "");
+  }
+
+  @Test
+  void aCompleteRecordIsValid() {
+    assertThat(validator.validateCreate(valid())).isNull();
+    assertThat(validator.validateCreate(valid().put("estimated_costs", 99.5))).isNull();
+  }
+
+  @Test
+  void eachBadFieldIsNamed() {
+    assertField(valid().put("category", "food"), "category");
+    assertField(valid().put("estimated_costs", "12abc"), "estimated_costs");
+    assertField(valid().put("estimated_costs", -3), "estimated_costs");
+    assertField(valid().put("submit_date", "2026-02-01"), "submit_date");
+    assertField(valid().put("submit_date", "32-01-2026"), "submit_date");
+    assertField(valid().put("email", "not-an-email"), "email");
+    assertField(valid().put("name", 42), "name");
+    assertField(valid().put("surprise", true), "surprise");
+    JsonObject missing = valid();
+    missing.remove("email");
+    assertField(missing, "email");
+  }
+
+  @Test
+  void anUpdateChecksOnlyTheFieldsItSends() {
+    assertThat(validator.validateUpdate(new JsonObject().put("estimated_costs", "800"))).isNull();
+    assertThat(validator.validateUpdate(new JsonObject().put("status", "approved").put("decision_date", "03-04-2026")))
+        .isNull();
+    assertThat(validator.validateUpdate(new JsonObject().put("status", "lost")).field()).isEqualTo("status");
+    assertThat(validator.validateUpdate(new JsonObject().putNull("name")).field()).isEqualTo("name");
+    assertThat(validator.validateUpdate(new JsonObject()).status()).isEqualTo(400);
+  }
+
+  @Test
+  void keysAreStringsOrSafeIntegers() {
+    assertThat(validator.keyFromBody(new JsonObject().put("id", 42))).isEqualTo("42");
+    assertThat(validator.keyFromBody(new JsonObject().put("id", "exp-42_a.b~c"))).isEqualTo("exp-42_a.b~c");
+    assertThat(validator.keyFromBody(new JsonObject())).isNull();
+    for (Object bad : new Object[] {-1, 1.5, "../etc/passwd", "", "a b", "x".repeat(129), "%00", true,
+        new JsonObject(), 9_007_199_254_740_992L, "ü"}) {
+      assertThatThrownBy(() -> validator.keyFromBody(new JsonObject().put("id", bad)))
+          .as("id %s", bad).isInstanceOf(ProblemException.class)
+          .satisfies(e -> assertThat(((ProblemException) e).problem().field()).isEqualTo("id"));
+    }
+    assertThatThrownBy(() -> validator.keyFromBody(new JsonObject().putNull("id"))).isInstanceOf(ProblemException.class);
+  }
+
+  private void assertField(JsonObject doc, String field) {
+    Problem p = validator.validateCreate(doc);
+    assertThat(p).as("problem for %s", doc).isNotNull();
+    assertThat(p.status()).isEqualTo(400);
+    assertThat(p.field()).as("field named for %s (detail: %s)", doc, p.detail()).isEqualTo(field);
+  }
+}

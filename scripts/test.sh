@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The whole test suite: makes sure Redis and MariaDB are running (installing them when absent), then
+# runs every unit, contract and integration test with Maven. Tests run Vert.x with a 200 ms
+# blocked-thread threshold and fail when a process they started logged a blocked event loop.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/redis-up.sh
+bash scripts/db-setup.sh
+exec mvn -B verify "$@"
