@@ -36,7 +36,7 @@ final class ProcessCluster implements AutoCloseable {
   final Map<String, Integer> shardPorts = new LinkedHashMap<>();
   final String adminToken = UUID.randomUUID().toString();
   private final Map<String, Process> processes = new LinkedHashMap<>();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
   ProcessCluster(Path dir, int shardNodes, JsonObject overrides) throws IOException {
     if (!Files.isRegularFile(JAR)) {

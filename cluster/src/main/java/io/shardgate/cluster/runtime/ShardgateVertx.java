@@ -29,12 +29,13 @@ public final class ShardgateVertx {
   public static ShardgateVertx create() {
     long blockedMs = Long.getLong(BLOCKED_THREAD_PROPERTY, 2000L);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    // Route templates only: a raw path would carry record keys into labels.
+    // Route templates only: a raw path would carry record keys into labels. No REMOTE label either:
+    // on server metrics it is the client's ephemeral address, a new series per connection.
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
         .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME,
-            Label.REMOTE, Label.NAMESPACE));
+            Label.NAMESPACE));
     VertxOptions options = new VertxOptions()
         .setMetricsOptions(metrics)
         .setMaxEventLoopExecuteTime(blockedMs)

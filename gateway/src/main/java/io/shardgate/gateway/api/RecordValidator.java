@@ -9,7 +9,12 @@ import io.vertx.json.schema.JsonSchemaOptions;
 import io.vertx.json.schema.OutputFormat;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.json.schema.Validator;
+import io.vertx.core.json.JsonArray;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,11 +30,15 @@ public final class RecordValidator {
   private static final Pattern QUOTED = Pattern.compile("\"([^\"]+)\"");
 
   private final String keyField;
+  private final String collectionName;
   private final Validator create;
   private final Validator update;
+  private final Map<String, String> hints;
 
   public RecordValidator(Settings.Collection collection) {
     this.keyField = collection.keyField();
+    this.collectionName = collection.name();
+    this.hints = hints(collection.schema().getJsonObject("properties"));
     JsonSchemaOptions options = new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setOutputFormat(OutputFormat.Basic)
         .setBaseUri("urn:shardgate:" + collection.name());
     JsonObject patchSchema = collection.schema().copy();
@@ -87,15 +96,57 @@ public final class RecordValidator {
     return validate(update, patch);
   }
 
-  private static Problem validate(Validator validator, JsonObject doc) {
+  private Problem validate(Validator validator, JsonObject doc) {
     OutputUnit result = validator.validate(doc);
     if (Boolean.TRUE.equals(result.getValid())) {
       return null;
     }
     OutputUnit first = mostSpecific(result.getErrors());
     String field = fieldOf(first);
-    String detail = first == null || first.getError() == null ? "the body does not match the schema" : first.getError();
-    return Problem.invalidField(field, field == null ? detail : field + ": " + detail);
+    if (field == null) {
+      return Problem.invalidField(null, first == null || first.getError() == null ? "the body does not match the schema"
+          : first.getError());
+    }
+    String top = field.split("/", 2)[0];
+    if (!hints.containsKey(top)) {
+      return Problem.invalidField(top, top + " is not a field of " + collectionName + "; the fields are "
+          + String.join(", ", new TreeSet<>(hints.keySet())));
+    }
+    if (!doc.containsKey(top)) {
+      return Problem.invalidField(top, top + " is required: " + hints.get(top));
+    }
+    return Problem.invalidField(top, top + " must be " + hints.get(top) + "; got " + shortJson(doc.getValue(top)));
+  }
+
+  /** What each property must be, in words: its schema's description, else its enum or type. */
+  private static Map<String, String> hints(JsonObject properties) {
+    Map<String, String> hints = new HashMap<>();
+    if (properties != null) {
+      for (String name : properties.fieldNames()) {
+        Object p = properties.getValue(name);
+        hints.put(name, p instanceof JsonObject schema ? hint(schema) : "valid");
+      }
+    }
+    return Map.copyOf(hints);
+  }
+
+  private static String hint(JsonObject schema) {
+    if (schema.getValue("description") instanceof String d) {
+      return d;
+    }
+    if (schema.getValue("enum") instanceof JsonArray values) {
+      return "one of " + values.stream().map(v -> v instanceof String str ? "\"" + str + "\"" : String.valueOf(v))
+          .collect(Collectors.joining(", "));
+    }
+    if (schema.getValue("type") != null) {
+      return "of type " + schema.getValue("type");
+    }
+    return "valid for its schema";
+  }
+
+  private static String shortJson(Object value) {
+    String s = value == null ? "null" : value instanceof String str ? "\"" + str + "\"" : String.valueOf(value);
+    return s.length() > 60 ? s.substring(0, 60) + "…" : s;
   }
 
   /** The error deepest in the document names the offending field best. */

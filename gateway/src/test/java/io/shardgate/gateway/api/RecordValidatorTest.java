@@ -45,6 +45,17 @@ class RecordValidatorTest {
   }
 
   @Test
+  void detailsSayWhatIsExpected() {
+    assertThat(validator.validateCreate(valid().put("category", "food")).detail())
+        .isEqualTo("category must be one of \"office supplies\", \"travel\", \"training\"; got \"food\"");
+    JsonObject missing = valid();
+    missing.remove("submit_date");
+    assertThat(validator.validateCreate(missing).detail()).startsWith("submit_date is required: a date written dd-mm-YYYY");
+    assertThat(validator.validateCreate(valid().put("surprise", 1)).detail())
+        .startsWith("surprise is not a field of expenses; the fields are category, decision_date");
+  }
+
+  @Test
   void anUpdateChecksOnlyTheFieldsItSends() {
     assertThat(validator.validateUpdate(new JsonObject().put("estimated_costs", "800"))).isNull();
     assertThat(validator.validateUpdate(new JsonObject().put("status", "approved").put("decision_date", "03-04-2026")))

@@ -1,0 +1,93 @@
+package io.shardgate.dist;
+
+import static io.shardgate.dist.Http.expense;
+import static io.shardgate.dist.Http.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's run command: {@code java -jar shardgate.jar dev}, here on free ports. */
+class DevModeIT {
+  @TempDir
+  static Path dir;
+  static Process dev;
+  static Path log;
+  static Http http;
+
+  @BeforeAll
+  static void start() throws Exception {
+    int gateway = ProcessCluster.freePort();
+    JsonArray shards = new JsonArray();
+    JsonArray caches = new JsonArray();
+    for (int i = 1; i <= 3; i++) {
+      shards.add(new JsonObject().put("id", "shard-" + i).put("port", ProcessCluster.freePort()));
+      caches.add(new JsonObject().put("id", "cache-" + i).put("port", ProcessCluster.freePort()));
+    }
+    log = dir.resolve("dev.log");
+    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+        "-Dshardgate.blockedThreadMs=" + System.getProperty("shardgate.blockedThreadMs", "200"),
+        "-jar", ProcessCluster.JAR.toAbsolutePath().toString(), "dev",
+        "--set", "gateway.port=" + gateway, "--set", "shardNodes=" + shards.encode(), "--set", "cacheNodes=" + caches.encode());
+    // Run from an empty directory: dev mode must work from the jar alone.
+    dev = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
+    http = new Http("http://127.0.0.1:" + gateway);
+    ProcessCluster.awaitCondition(Duration.ofSeconds(60), "dev mode answering", () -> {
+      if (!dev.isAlive()) {
+        throw new IllegalStateException("dev exited:\n" + ProcessCluster.tail(log));
+      }
+      try {
+        return Files.readString(log).contains("Press Ctrl-C to stop.");
+      } catch (java.io.IOException e) {
+        return false;
+      }
+    });
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (dev != null) {
+      dev.destroy();
+      assertThat(dev.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).as("dev mode exits on SIGTERM").isTrue();
+      String output = Files.readString(log);
+      assertThat(output).doesNotContain("has been blocked for");
+      assertThat(output).contains("stopped");
+    }
+  }
+
+  @Test
+  void startsWithAWarningThatDataIsInMemory() throws Exception {
+    String output = Files.readString(log);
+    assertThat(output).contains("DEV MODE KEEPS DATA IN MEMORY ONLY").contains("curl -i -X POST");
+  }
+
+  @Test
+  void ids1To20SpreadOverTheThreeShardNodesWherePlacementSays() {
+    Map<String, Integer> perNode = new HashMap<>();
+    for (int id = 1; id <= 20; id++) {
+      HttpResponse<String> r = http.postJson("/v1/expenses", expense(id));
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+      String servedBy = r.headers().firstValue("x-served-by").orElseThrow();
+      perNode.merge(servedBy, 1, Integer::sum);
+      JsonObject placement = json(http.get("/admin/placement?collection=expenses&key=" + id,
+          "authorization", "Bearer dev-admin-token"));
+      assertThat(placement.getString("servedBy")).isEqualTo(servedBy);
+      HttpResponse<String> read = http.get("/v1/expenses/" + id);
+      assertThat(read.headers().firstValue("x-served-by")).hasValue(servedBy);
+      assertThat(json(read).getString("id")).isEqualTo(Integer.toString(id));
+    }
+    assertThat(perNode.keySet()).containsExactlyInAnyOrder("shard-1", "shard-2", "shard-3");
+  }
+}
