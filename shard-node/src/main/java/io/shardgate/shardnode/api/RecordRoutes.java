@@ -145,6 +145,8 @@ public final class RecordRoutes {
       ctx.response().putHeader("ETag", "\"" + vm.current() + "\"");
       problem = Problem.of(412, "precondition-failed", "Precondition failed",
           collection + "/" + key + " is at version " + vm.current());
+    } else if (cause instanceof IllegalArgumentException) {
+      problem = Problem.badRequest(cause.getMessage());
     } else {
       // The store is unreachable or failing: the gateway may retry elsewhere, the client is told to retry.
       LOG.warn("{} {} failed: {}", op, collection, cause.toString());
