@@ -36,10 +36,16 @@ class DevModeIT {
       caches.add(new JsonObject().put("id", "cache-" + i).put("port", ProcessCluster.freePort()));
     }
     log = dir.resolve("dev.log");
+    Path trips = dir.resolve("trips.json");
+    Files.writeString(trips, new JsonObject().put("name", "trips").put("path", "/v1/trips").put("keyField", "code")
+        .put("schema", new JsonObject().put("type", "object").put("required", new JsonArray().add("city"))
+            .put("properties", new JsonObject().put("city", new JsonObject().put("type", "string")))).encode());
+    JsonArray collections = new JsonArray().add("collections/expenses.json").add(trips.toAbsolutePath().toString());
     List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
         "-Dshardgate.blockedThreadMs=" + System.getProperty("shardgate.blockedThreadMs", "200"),
         "-jar", ProcessCluster.JAR.toAbsolutePath().toString(), "dev",
-        "--set", "gateway.port=" + gateway, "--set", "shardNodes=" + shards.encode(), "--set", "cacheNodes=" + caches.encode());
+        "--set", "gateway.port=" + gateway, "--set", "shardNodes=" + shards.encode(), "--set", "cacheNodes=" + caches.encode(),
+        "--set", "collections=" + collections.encode());
     // Run from an empty directory: dev mode must work from the jar alone.
     dev = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
         .redirectOutput(log.toFile()).start();
@@ -71,6 +77,18 @@ class DevModeIT {
   void startsWithAWarningThatDataIsInMemory() throws Exception {
     String output = Files.readString(log);
     assertThat(output).contains("DEV MODE KEEPS DATA IN MEMORY ONLY").contains("curl -i -X POST");
+  }
+
+  @Test
+  void aSecondCollectionNeedsOnlyConfiguration() {
+    HttpResponse<String> created = http.postJson("/v1/trips", new JsonObject().put("code", "LIS-1").put("city", "Lisbon"));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(created.headers().firstValue("location")).hasValue("/v1/trips/LIS-1");
+    assertThat(json(http.get("/v1/trips/LIS-1")).getString("city")).isEqualTo("Lisbon");
+    HttpResponse<String> invalid = http.postJson("/v1/trips", new JsonObject().put("city", 7));
+    assertThat(invalid.statusCode()).isEqualTo(400);
+    assertThat(json(invalid).getString("field")).isEqualTo("city");
+    assertThat(http.get("/v1/expenses/LIS-1").statusCode()).as("collections are separate key spaces").isEqualTo(404);
   }
 
   @Test

@@ -50,7 +50,8 @@ public final class ConfigLoader {
       set(raw, s.substring(0, eq), s.substring(eq + 1));
     }
     Path base = file == null ? null : file.toAbsolutePath().getParent();
-    return parse(raw, ref -> base == null ? readBundled("conf/" + ref) : readFile(base.resolve(ref)));
+    return parse(raw, ref -> Path.of(ref).isAbsolute() ? readFile(Path.of(ref))
+        : base == null ? readBundled("conf/" + ref) : readFile(base.resolve(ref)));
   }
 
   /** Sets a dotted path; the value is parsed as JSON when it is valid JSON (numbers, booleans), else kept as text. */
