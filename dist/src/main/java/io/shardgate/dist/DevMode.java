@@ -21,16 +21,17 @@ final class DevMode {
 
   static Future<?> start(ShardgateVertx runtime, Settings.Shardgate config) {
     Registry registry = Registry.inProcess();
+    IdAllocator ids = IdAllocator.inProcess();
     List<Future<?>> nodes = new ArrayList<>();
     for (Settings.Node node : config.shardNodes()) {
       nodes.add(runtime.vertx().deployVerticle(
-          new ShardNodeVerticle(config, node, registry, InMemoryRecordStore::new, runtime.registry())));
+          new ShardNodeVerticle(config, node, registry, ids, InMemoryRecordStore::new, runtime.registry())));
     }
     for (Settings.Node node : config.cacheNodes()) {
       nodes.add(runtime.vertx().deployVerticle(new CacheNodeVerticle(config, node, registry, runtime.registry())));
     }
     return Future.all(nodes)
-        .compose(v -> Gateway.deploy(runtime, config, registry, IdAllocator.inProcess()))
+        .compose(v -> Gateway.deploy(runtime, config, registry, ids))
         .onSuccess(v -> banner(config));
   }
 

@@ -25,6 +25,8 @@ public final class Main {
         shard-node   a shard node (needs Redis and MySQL/MariaDB); requires --id
         cache-node   a cache node (needs Redis); requires --id
         nodes        print "role id port" for every process of the configuration
+        chaos        kill -9 and restart shard nodes of a running scripts/cluster.sh cluster under load,
+                     then report lost writes and compare replicas (--rounds N, default 3)
 
       options:
         --config FILE       configuration file (default: conf/shardgate.json if present, else the bundled one)
@@ -53,6 +55,7 @@ public final class Main {
     Path config = null;
     String id = null;
     List<String> sets = new ArrayList<>();
+    int rounds = 3;
     for (int i = 1; i < args.length; i++) {
       String a = args[i];
       String value = i + 1 < args.length ? args[i + 1] : null;
@@ -60,6 +63,7 @@ public final class Main {
         case "--config" -> config = Path.of(require(a, value));
         case "--id" -> id = require(a, value);
         case "--set" -> sets.add(require(a, value));
+        case "--rounds" -> rounds = Integer.parseInt(require(a, value));
         default -> throw new IllegalArgumentException("unknown option '" + a + "'\n" + USAGE);
       }
       i++;
@@ -73,6 +77,14 @@ public final class Main {
       settings.shardNodes().forEach(n -> System.out.println("shard-node " + n.id() + " " + n.port()));
       settings.cacheNodes().forEach(n -> System.out.println("cache-node " + n.id() + " " + n.port()));
       return 0;
+    }
+    if (command.equals("chaos")) {
+      try {
+        return io.shardgate.dist.chaos.Chaos.run(settings, rounds, 2 * settings.lease().ttlMs(), 3 * settings.lease().ttlMs());
+      } catch (Exception e) {
+        System.err.println("shardgate: chaos failed: " + e);
+        return 1;
+      }
     }
     ShardgateVertx runtime = ShardgateVertx.create();
     Future<?> started = switch (command) {
@@ -104,10 +116,18 @@ public final class Main {
     return 0;
   }
 
-  /** SIGTERM / Ctrl-C: undeploy every verticle (nodes give up their lease first), bounded in time. */
+  /**
+   * SIGTERM / Ctrl-C: undeploy every verticle first, while the Redis and SQL clients are still open
+   * (nodes give up their lease, drain, then close), then close Vert.x; bounded in time.
+   */
   private static void shutdown(ShardgateVertx runtime) {
     LOG.info("shutting down");
     try {
+      List<Future<Void>> undeployed = new ArrayList<>();
+      for (String id : runtime.vertx().deploymentIDs()) {
+        undeployed.add(runtime.vertx().undeploy(id));
+      }
+      Future.join(undeployed).await(15, TimeUnit.SECONDS);
       runtime.vertx().close().await(15, TimeUnit.SECONDS);
       LOG.info("stopped");
     } catch (Exception e) {

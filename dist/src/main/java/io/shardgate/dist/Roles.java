@@ -11,6 +11,7 @@ import io.shardgate.shardnode.ShardNodeVerticle;
 import io.shardgate.shardnode.store.MySqlRecordStore;
 import io.shardgate.shardnode.store.MySqlStoreConfig;
 import io.vertx.core.Future;
+import io.vertx.mysqlclient.MySQLConnectOptions;
 import io.vertx.redis.client.Redis;
 
 /** Cluster-mode wiring of each role: Redis for membership and ids, MySQL/MariaDB for records. */
@@ -25,18 +26,30 @@ final class Roles {
   }
 
   static Future<?> shardNode(ShardgateVertx runtime, Settings.Shardgate config, String id) {
+    warmUpMySqlClient();
     Settings.Node self = config.shardNode(id);
     Settings.MySql m = config.mysql();
     MySqlStoreConfig store = new MySqlStoreConfig(m.host(), m.port(), m.user(), m.password(), databaseName(m, id),
         m.poolSize(), m.maxWaitQueue());
-    Registry registry = redisRegistry(runtime, config);
-    return runtime.vertx().deployVerticle(new ShardNodeVerticle(config, self, registry,
+    RedisRegistryOptions options = redisOptions(config);
+    Registry registry = Registry.redis(runtime.vertx(), options);
+    IdAllocator epochs = IdAllocator.redis(Redis.createClient(runtime.vertx(), options.redisOptions()), config.cluster().name());
+    return runtime.vertx().deployVerticle(new ShardNodeVerticle(config, self, registry, epochs,
         () -> new MySqlRecordStore(runtime.vertx(), store), runtime.registry()));
   }
 
   static Future<?> cacheNode(ShardgateVertx runtime, Settings.Shardgate config, String id) {
     Settings.Node self = config.cacheNode(id);
     return runtime.vertx().deployVerticle(new CacheNodeVerticle(config, self, redisRegistry(runtime, config), runtime.registry()));
+  }
+
+  /**
+   * Runs the MySQL client's one-time static initialisation (collation tables, extended charsets) on the
+   * main thread: done lazily on an event loop it takes hundreds of milliseconds on a cold JVM.
+   */
+  private static void warmUpMySqlClient() {
+    new MySQLConnectOptions().setCharset("utf8mb4").setCollation("utf8mb4_bin");
+    java.nio.charset.Charset.availableCharsets();
   }
 
   /** One database per shard node: the configured prefix plus the node id. */

@@ -16,11 +16,12 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The README's run command: {@code java -jar shardgate.jar dev}, here on free ports. */
 class DevModeIT {
-  @TempDir
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   static Path dir;
   static Process dev;
   static Path log;

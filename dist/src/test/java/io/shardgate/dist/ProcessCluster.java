@@ -1,6 +1,13 @@
 package io.shardgate.dist;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
+import io.vertx.mysqlclient.MySQLBuilder;
+import io.vertx.mysqlclient.MySQLConnectOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -27,6 +34,7 @@ import java.util.function.BooleanSupplier;
 final class ProcessCluster implements AutoCloseable {
   static final Path JAR = Path.of(System.getProperty("shardgate.jar", "target/shardgate.jar"));
   private static final String BLOCKED_MS = System.getProperty("shardgate.blockedThreadMs", "200");
+  private String blockedMs = BLOCKED_MS;
 
   final String clusterName = "it" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
   final String dbPrefix = "shardgate_" + clusterName + "_";
@@ -69,6 +77,12 @@ final class ProcessCluster implements AutoCloseable {
     }
   }
 
+  /** A looser blocked-thread threshold for suites that overload the machine on purpose. */
+  ProcessCluster blockedThreadThresholdMs(long ms) {
+    this.blockedMs = Long.toString(ms);
+    return this;
+  }
+
   String gateway() {
     return "http://127.0.0.1:" + gatewayPort;
   }
@@ -90,7 +104,7 @@ final class ProcessCluster implements AutoCloseable {
 
   private void start(String name, List<String> args, int port) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-Dshardgate.blockedThreadMs=" + BLOCKED_MS, "-jar", JAR.toString()));
+        "-Dshardgate.blockedThreadMs=" + blockedMs, "-jar", JAR.toString()));
     cmd.addAll(args);
     Path log = dir.resolve(name + ".log");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -109,6 +123,64 @@ final class ProcessCluster implements AutoCloseable {
     Process p = processes.remove(name);
     p.destroyForcibly();
     p.waitFor();
+  }
+
+  /** Drops the databases of this cluster's shard nodes. */
+  void dropDatabases() {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Pool pool = pool(vertx, null);
+      for (String node : shardPorts.keySet()) {
+        pool.query("DROP DATABASE IF EXISTS `" + database(node) + "`").execute().await();
+      }
+      pool.close().await();
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  /** Deletes this cluster's keys from Redis. */
+  void deleteRedisKeys() {
+    Vertx vertx = Vertx.vertx();
+    try {
+      RedisAPI redis = RedisAPI.api(Redis.createClient(vertx, "redis://127.0.0.1:6379"));
+      var keys = redis.keys("shardgate:" + clusterName + ":*").await();
+      if (keys.size() > 0) {
+        redis.del(keys.stream().map(Object::toString).toList()).await();
+      }
+      redis.close();
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  String database(String node) {
+    return dbPrefix + node.replace('-', '_');
+  }
+
+  /** A pool on a node's database (or the server when database is null) as the application user. */
+  static Pool pool(Vertx vertx, String database) {
+    MySQLConnectOptions connect = new MySQLConnectOptions().setHost("127.0.0.1").setPort(3306)
+        .setUser(System.getenv().getOrDefault("SHARDGATE_MYSQL_USER", "shardgate"))
+        .setPassword(System.getenv().getOrDefault("SHARDGATE_MYSQL_PASSWORD", "shardgate"));
+    if (database != null) {
+      connect.setDatabase(database);
+    }
+    return MySQLBuilder.pool().with(new PoolOptions().setMaxSize(1).setName("it-" + database)).connectingTo(connect)
+        .using(vertx).build();
+  }
+
+  /** Sends a signal (STOP, CONT) to a running process. */
+  void signal(String name, String signal) throws IOException, InterruptedException {
+    long pid = processes.get(name).pid();
+    int rc = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor();
+    if (rc != 0) {
+      throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
+    }
+  }
+
+  Path log(String name) {
+    return dir.resolve(name + ".log");
   }
 
   int status(String url) {

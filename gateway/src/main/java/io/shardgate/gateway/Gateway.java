@@ -6,7 +6,7 @@ import io.shardgate.cluster.membership.MembershipWatcher;
 import io.shardgate.cluster.membership.Registry;
 import io.shardgate.cluster.placement.Placement;
 import io.shardgate.cluster.runtime.ShardgateVertx;
-import io.shardgate.gateway.routing.RoutingTable;
+import io.shardgate.cluster.routing.RoutingTable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
@@ -26,7 +26,7 @@ public final class Gateway {
     RoutingTable routing = new RoutingTable(Placement.named(c.placement(), c.ringVirtualNodes()), c.slots(),
         c.replicationFactor());
     MembershipWatcher watcher = new MembershipWatcher(runtime.vertx(), registry, runtime.registry(),
-        config.membership().resyncMs(), () -> System.nanoTime() / 1_000_000);
+        config.membership().resyncMs(), () -> System.nanoTime() / 1_000_000, "gateway");
     watcher.addListener(routing::update);
     int instances = config.gateway().instances() > 0 ? config.gateway().instances() : ShardgateVertx.eventLoops();
     return watcher.start().compose(v -> {

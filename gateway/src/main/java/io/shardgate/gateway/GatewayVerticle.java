@@ -9,8 +9,9 @@ import io.shardgate.gateway.api.CollectionApi;
 import io.shardgate.gateway.api.ErrorPages;
 import io.shardgate.gateway.api.RequestIds;
 import io.shardgate.gateway.api.RequestMetrics;
+import io.shardgate.gateway.backend.Failover;
 import io.shardgate.gateway.backend.NodeClient;
-import io.shardgate.gateway.routing.RoutingTable;
+import io.shardgate.cluster.routing.RoutingTable;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -52,8 +53,10 @@ public final class GatewayVerticle extends VerticleBase {
         .handler(new RequestMetrics(meters)::handle);
     OpsRoutes.mount(router, "gateway", meters, readiness);
     new AdminRoutes(g.adminToken(), routing).mount(router);
+    Failover failover = new Failover(vertx, routing, config.replication(), meters);
     for (Settings.Collection collection : config.collections()) {
-      new CollectionApi(collection, routing, nodes, ids, meters, g.backend().retryAfterSeconds()).mount(router, g.maxBodyBytes());
+      new CollectionApi(collection, routing, nodes, failover, ids, meters, g.backend().retryAfterSeconds())
+          .mount(router, g.maxBodyBytes());
     }
     HttpServerOptions options = new HttpServerOptions().setHost(g.host()).setPort(g.port())
         .setMaxHeaderSize(g.maxHeaderBytes()).setMaxInitialLineLength(4096)

@@ -1,12 +1,25 @@
 package io.shardgate.shardnode;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.shardgate.cluster.config.Settings;
 import io.shardgate.cluster.http.OpsRoutes;
-import io.shardgate.cluster.presence.NodePresence;
+import io.shardgate.cluster.ids.IdAllocator;
+import io.shardgate.cluster.membership.MembershipWatcher;
 import io.shardgate.cluster.membership.Registry;
 import io.shardgate.cluster.membership.Role;
+import io.shardgate.cluster.placement.Placement;
+import io.shardgate.cluster.presence.NodePresence;
+import io.shardgate.cluster.routing.RoutingTable;
+import io.shardgate.shardnode.api.NodeAdminRoutes;
 import io.shardgate.shardnode.api.RecordRoutes;
+import io.shardgate.shardnode.replication.CatchUp;
+import io.shardgate.shardnode.replication.PeerClient;
+import io.shardgate.shardnode.replication.Peers;
+import io.shardgate.shardnode.replication.ReplicationRoutes;
+import io.shardgate.shardnode.replication.Replicator;
+import io.shardgate.shardnode.replication.SlotLocks;
+import io.shardgate.shardnode.replication.SlotSync;
 import io.shardgate.shardnode.store.RecordStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -18,54 +31,139 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One shard node: opens its store, serves the internal record API, then joins the member set and
- * keeps its lease. On stop it gives the lease up first so gateways stop routing to it, then closes.
+ * One shard node and its lifecycle: open the store, listen, join, watch membership, catch up every
+ * slot it holds, then take the lease and serve. A lapsed lease fences it until it has caught up again.
+ * On stop it gives the lease up first, refuses new requests while in-flight ones finish, then closes.
  */
 public final class ShardNodeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ShardNodeVerticle.class);
 
+  /** Where the node is in its lifecycle; it serves clients only in SERVING. */
+  public enum State { STARTING, CATCHING_UP, SERVING, FENCED, LEAVING }
+
   private final Settings.Shardgate config;
   private final Settings.Node self;
   private final Registry registry;
+  private final IdAllocator epochs;
   private final Supplier<RecordStore> stores;
   private final PrometheusMeterRegistry meters;
+  private volatile State state = State.STARTING;
   private RecordStore store;
   private HttpServer server;
   private NodePresence presence;
+  private MembershipWatcher watcher;
+  private PeerClient peerClient;
+  private Replicator replicator;
+  private CatchUp catchUp;
+  private SlotLocks locks;
+  private long trimTimer = -1;
 
-  public ShardNodeVerticle(Settings.Shardgate config, Settings.Node self, Registry registry, Supplier<RecordStore> stores,
-      PrometheusMeterRegistry meters) {
+  public ShardNodeVerticle(Settings.Shardgate config, Settings.Node self, Registry registry, IdAllocator epochs,
+      Supplier<RecordStore> stores, PrometheusMeterRegistry meters) {
     this.config = config;
     this.self = self;
     this.registry = registry;
+    this.epochs = epochs;
     this.stores = stores;
     this.meters = meters;
   }
 
   @Override
   public Future<?> start() {
+    Settings.Cluster c = config.cluster();
+    Settings.Replication r = config.replication();
     store = stores.get();
-    presence = new NodePresence(vertx, registry, self, Role.SHARD, config.lease(), meters);
+    RoutingTable routing = new RoutingTable(Placement.named(c.placement(), c.ringVirtualNodes()), c.slots(),
+        c.replicationFactor());
+    watcher = new MembershipWatcher(vertx, registry, meters, config.membership().resyncMs(), ShardNodeVerticle::now,
+        self.id());
+    watcher.addListener(routing::update);
+    Peers peers = new Peers(self.id(), routing, ShardNodeVerticle::now);
+    locks = new SlotLocks();
+    peerClient = new PeerClient(vertx, self.id(), r.pushTimeoutMs(), meters);
+    SlotSync sync = new SlotSync(store, peerClient, r.catchUpBatch(), self.id(), meters);
+    replicator = new Replicator(peers, locks, peerClient, epochs, this::serving, meters);
+    // After its handoff a returning node renews its presence with its peers every lease renewal until
+    // it holds its lease; each renewal counts for a lease ttl.
+    catchUp = new CatchUp(vertx, peers, store, locks, sync, peerClient, config.lease().ttlMs(), config.lease().renewMs(),
+        meters);
+    presence = new NodePresence(vertx, registry, self, Role.SHARD, config.lease(), meters)
+        .recovery(this::catchUpOnce, () -> state = State.FENCED, this::leaseRetaken);
+    for (State s : State.values()) {
+      Gauge.builder("shardgate.node.state", () -> state == s ? 1 : 0).tag("node", self.id()).tag("state", s.name().toLowerCase())
+          .description("1 for the node's current lifecycle state").register(meters);
+    }
+
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, self.id(), meters, this::notReadyReason);
-    new RecordRoutes(self.id(), config.cluster().slots(), store, meters).mount(router, config.gateway().maxBodyBytes() * 2);
-    HttpServerOptions options = new HttpServerOptions().setHost(self.host()).setPort(self.port()).setTcpNoDelay(true)
-        .setIdleTimeout(120);
-    server = vertx.createHttpServer(options).requestHandler(router);
+    int maxBody = config.gateway().maxBodyBytes() * 2;
+    new RecordRoutes(self.id(), c.slots(), store, replicator, this::serving, meters).mount(router, maxBody);
+    new ReplicationRoutes(store, peers, locks, sync).mount(router, Math.max(maxBody, 64 << 20));
+    new NodeAdminRoutes(self.id(), store, () -> state.name(), presence::holdsLease, catchUp::status).mount(router);
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(self.host()).setPort(self.port()).setTcpNoDelay(true)
+        .setIdleTimeout(120)).requestHandler(router);
     return store.start()
         .compose(v -> server.listen())
-        .compose(s -> presence.start())
-        .onSuccess(v -> LOG.info("shard node {} serving on {}:{}", self.id(), self.host(), self.port()));
+        .compose(s -> presence.join())
+        .compose(v -> watcher.start())
+        .compose(v -> catchUpUntilDone())
+        .compose(v -> presence.takeLease())
+        .onComplete(ar -> catchUp.finish())
+        .onSuccess(v -> {
+          replicator.newServingPeriod();
+          state = State.SERVING;
+          trimTimer = vertx.setPeriodic(r.trimIntervalMs(), id -> trim(r.oplogRetentionPerSlot()));
+          LOG.info("shard node {} serving on {}:{}", self.id(), self.host(), self.port());
+        });
+  }
+
+  private boolean serving() {
+    return state == State.SERVING && presence.holdsLease();
+  }
+
+  /** Recovery after a lapse: catch up once (NodePresence retries), then serve under new epochs. */
+  private Future<Void> catchUpOnce() {
+    state = State.CATCHING_UP;
+    return catchUp.run().onSuccess(v -> {
+      replicator.newServingPeriod();
+      state = State.SERVING;
+    });
+  }
+
+  private void leaseRetaken() {
+    catchUp.finish();
+  }
+
+  private Future<Void> catchUpUntilDone() {
+    state = State.CATCHING_UP;
+    return catchUp.run().recover(e -> state == State.LEAVING ? Future.failedFuture(e)
+        : vertx.timer(500).compose(t -> catchUpUntilDone()));
+  }
+
+  private void trim(int keepPerSlot) {
+    store.trim(keepPerSlot).onFailure(e -> LOG.warn("{}: oplog trim failed: {}", self.id(), e.toString()));
   }
 
   private String notReadyReason() {
-    return presence == null ? "starting" : presence.notReadyReason();
+    return serving() ? null : state == State.SERVING ? "no lease held in the registry" : state.name().toLowerCase();
+  }
+
+  private static long now() {
+    return System.nanoTime() / 1_000_000;
   }
 
   @Override
   public Future<?> stop() {
+    state = State.LEAVING;
+    vertx.cancelTimer(trimTimer);
+    LOG.info("{} leaving: giving up its lease, then finishing in-flight requests", self.id());
     Future<Void> left = presence == null ? Future.succeededFuture() : presence.stop();
-    return left.eventually(() -> server == null ? Future.succeededFuture() : server.close())
+    return left
+        .compose(v -> vertx.timer(config.replication().drainMs()))
+        .eventually(() -> locks == null ? Future.succeededFuture() : locks.drain())
+        .eventually(() -> server == null ? Future.succeededFuture() : server.close())
+        .eventually(() -> watcher == null ? Future.succeededFuture() : watcher.stop())
+        .eventually(() -> peerClient == null ? Future.succeededFuture() : peerClient.close())
         .eventually(() -> store == null ? Future.succeededFuture() : store.close());
   }
 }

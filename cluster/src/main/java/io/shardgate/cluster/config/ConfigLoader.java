@@ -94,6 +94,11 @@ public final class ConfigLoader {
           + lease.ttlMs() + ") so that one lost renewal does not lapse the lease");
     }
     Settings.Membership membership = new Settings.Membership(r.child("membership").number("resyncMs", 1000, 50, 600_000));
+    ConfigReader rp = r.child("replication");
+    Settings.Replication replication = new Settings.Replication(rp.number("pushTimeoutMs", 1000, 10, 60_000),
+        rp.integer("catchUpBatch", 500, 1, 100_000), rp.integer("oplogRetentionPerSlot", 10_000, 1, 100_000_000),
+        rp.number("trimIntervalMs", 5000, 100, 3_600_000), rp.number("drainMs", 1000, 0, 60_000),
+        rp.integer("notPrimaryRetries", 4, 0, 100), rp.number("notPrimaryRetryDelayMs", 100, 1, 10_000));
     ConfigReader m = r.child("mysql");
     Settings.MySql mysql = new Settings.MySql(m.string("host", "127.0.0.1"), m.integer("port", 3306, 1, 65535),
         m.string("user", "shardgate"), m.string("password", "shardgate"), id(m, "databasePrefix", "shardgate_"),
@@ -116,7 +121,7 @@ public final class ConfigLoader {
     if (collections.stream().map(Settings.Collection::name).distinct().count() != collections.size()) {
       throw new ConfigException("config: collections must have distinct names");
     }
-    return new Settings.Shardgate(cluster, redis, lease, membership, mysql, gateway, shards, caches, collections);
+    return new Settings.Shardgate(cluster, redis, lease, membership, replication, mysql, gateway, shards, caches, collections);
   }
 
   private static Settings.Node node(ConfigReader n) {

@@ -17,6 +17,14 @@ public final class Settings {
 
   public record Membership(long resyncMs) {}
 
+  /**
+   * Shard-node replication: the deadline of a push to a replica, catch-up batch size, oplog entries
+   * kept per slot, how often the oplog is trimmed, how long a leaving node keeps serving reads after
+   * giving up its lease, and how many times a gateway retries a write refused as "not primary".
+   */
+  public record Replication(long pushTimeoutMs, int catchUpBatch, int oplogRetentionPerSlot, long trimIntervalMs,
+      long drainMs, int notPrimaryRetries, long notPrimaryRetryDelayMs) {}
+
   public record MySql(String host, int port, String user, String password, String databasePrefix, int poolSize,
       int maxWaitQueue) {}
 
@@ -36,8 +44,8 @@ public final class Settings {
   public record Collection(String name, String path, String keyField, JsonObject schema, JsonObject defaults) {}
 
   /** The whole configuration file. */
-  public record Shardgate(Cluster cluster, Redis redis, Lease lease, Membership membership, MySql mysql,
-      Gateway gateway, List<Node> shardNodes, List<Node> cacheNodes, List<Collection> collections) {
+  public record Shardgate(Cluster cluster, Redis redis, Lease lease, Membership membership, Replication replication,
+      MySql mysql, Gateway gateway, List<Node> shardNodes, List<Node> cacheNodes, List<Collection> collections) {
 
     public Node shardNode(String id) {
       return find(shardNodes, id, "shardNodes");

@@ -22,4 +22,10 @@ public interface IdAllocator {
   }
 
   Future<Long> next(String collection);
+
+  /**
+   * The next id that is also above {@code floor}: the counter jumps past the floor when it is behind
+   * (e.g. Redis restarted empty while shard nodes kept epochs in their databases).
+   */
+  Future<Long> nextAbove(String collection, long floor);
 }

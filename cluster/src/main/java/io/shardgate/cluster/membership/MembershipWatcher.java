@@ -60,6 +60,15 @@ public final class MembershipWatcher {
 
   public MembershipWatcher(Vertx vertx, Registry registry, MeterRegistry meters, long resyncMillis,
       LongSupplier clockMillis) {
+    this(vertx, registry, meters, resyncMillis, clockMillis, "process");
+  }
+
+  /**
+   * @param observer tags this watcher's meters: in dev mode the gateway and every node keep their own
+   *     view in one JVM and one meter registry
+   */
+  public MembershipWatcher(Vertx vertx, Registry registry, MeterRegistry meters, long resyncMillis,
+      LongSupplier clockMillis, String observer) {
     if (resyncMillis <= 0) {
       throw new IllegalArgumentException("membership resyncMs must be positive, got " + resyncMillis);
     }
@@ -68,21 +77,21 @@ public final class MembershipWatcher {
     this.meters = Objects.requireNonNull(meters, "meters");
     this.clockMillis = Objects.requireNonNull(clockMillis, "clockMillis");
     this.resyncMillis = resyncMillis;
-    this.resyncsOk = Counter.builder("shardgate.membership.resyncs").tag("outcome", "ok")
+    this.resyncsOk = Counter.builder("shardgate.membership.resyncs").tag("observer", observer).tag("outcome", "ok")
         .description("Reads of the membership registry").register(meters);
-    this.resyncsFailed = Counter.builder("shardgate.membership.resyncs").tag("outcome", "error")
+    this.resyncsFailed = Counter.builder("shardgate.membership.resyncs").tag("observer", observer).tag("outcome", "error")
         .description("Reads of the membership registry").register(meters);
     for (Role role : Role.values()) {
       gauges.add(Gauge.builder("shardgate.membership.members", this, w -> w.current.members().values().stream()
               .filter(m -> m.role() == role).count())
-          .tag("role", role.wireName()).description("Members in the last known view").register(meters));
+          .tag("observer", observer).tag("role", role.wireName()).description("Members in the last known view").register(meters));
       gauges.add(Gauge.builder("shardgate.membership.live", this, w -> w.current.members().values().stream()
               .filter(m -> m.role() == role && w.current.isLive(m.id())).count())
-          .tag("role", role.wireName()).description("Members with a live lease in the last known view")
+          .tag("observer", observer).tag("role", role.wireName()).description("Members with a live lease in the last known view")
           .register(meters));
     }
     gauges.add(Gauge.builder("shardgate.membership.view.age", this, MembershipWatcher::viewAgeSeconds)
-        .baseUnit("seconds").description("Time since the registry was last read successfully").register(meters));
+        .tag("observer", observer).baseUnit("seconds").description("Time since the registry was last read successfully").register(meters));
   }
 
   /** The last known view; {@link MembershipView#EMPTY} until the first successful read. */

@@ -41,7 +41,10 @@ public final class ShardgateVertx {
         .setMaxEventLoopExecuteTime(blockedMs)
         .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
         .setBlockedThreadCheckInterval(Math.max(50, Math.min(blockedMs / 2, 1000)))
-        .setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS);
+        .setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS)
+        // Print where the loop was stuck as soon as it is reported, not only after the default 5 s.
+        .setWarningExceptionTime(blockedMs)
+        .setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS);
     Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
     return new ShardgateVertx(vertx, registry);
   }

@@ -79,6 +79,25 @@ class IdAllocatorTest {
   }
 
   @Test
+  void nextAboveJumpsPastTheFloorOnlyWhenBehind() {
+    Vertx vertx = RedisTestSupport.vertx();
+    String cluster = RedisTestSupport.uniqueClusterName("epochs");
+    Redis redis = Redis.createClient(vertx, RedisRegistryOptions.of(REDIS_URL, cluster).redisOptions());
+    try {
+      for (IdAllocator allocator : List.of(IdAllocator.redis(redis, cluster), IdAllocator.inProcess())) {
+        assertThat(await(allocator.next("__epoch"))).isEqualTo(1L);
+        assertThat(await(allocator.nextAbove("__epoch", 41))).as("behind the floor: jump").isEqualTo(42L);
+        assertThat(await(allocator.nextAbove("__epoch", 10))).as("ahead of the floor: plain increment").isEqualTo(43L);
+        assertThat(await(allocator.next("__epoch"))).isEqualTo(44L);
+      }
+    } finally {
+      RedisTestSupport.deleteClusterKeys(redis, cluster);
+      await(redis.close());
+      await(vertx.close());
+    }
+  }
+
+  @Test
   void rejectsAnEmptyCollection() {
     assertThatThrownBy(() -> await(IdAllocator.inProcess().next(""))).hasMessageContaining("collection");
   }

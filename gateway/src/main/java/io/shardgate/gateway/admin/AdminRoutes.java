@@ -5,8 +5,8 @@ import io.shardgate.cluster.membership.MemberInfo;
 import io.shardgate.cluster.membership.Role;
 import io.shardgate.gateway.api.RecordValidator;
 import io.shardgate.gateway.api.RequestMetrics;
-import io.shardgate.gateway.routing.Routing;
-import io.shardgate.gateway.routing.RoutingTable;
+import io.shardgate.cluster.routing.Routing;
+import io.shardgate.cluster.routing.RoutingTable;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -97,9 +97,11 @@ public final class AdminRoutes {
       replicas.add(new JsonObject().put("id", m.id()).put("address", m.address()).put("live", replica.live())
           .put("role", rank++ == 0 ? "primary" : "successor"));
     }
-    MemberInfo primary = r.primary(slot);
-    if (primary != null && r.isLive(primary.id())) {
-      servedBy = primary.id();
+    for (Routing.Replica replica : r.replicas(slot)) {
+      if (replica.live()) {
+        servedBy = replica.member().id();
+        break;
+      }
     }
     ctx.json(new JsonObject().put("collection", collection).put("key", key).put("slot", slot)
         .put("placement", routing.placement().name()).put("replicas", replicas).put("servedBy", servedBy));

@@ -8,9 +8,9 @@ import io.shardgate.cluster.ids.IdAllocator;
 import io.shardgate.cluster.membership.MemberInfo;
 import io.shardgate.gateway.backend.BackendResponse;
 import io.shardgate.gateway.backend.BackendUnavailable;
+import io.shardgate.gateway.backend.Failover;
 import io.shardgate.gateway.backend.NodeClient;
-import io.shardgate.gateway.routing.Routing;
-import io.shardgate.gateway.routing.RoutingTable;
+import io.shardgate.cluster.routing.RoutingTable;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -21,6 +21,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.function.Function;
 
 /**
  * The public REST API of one configured collection ({@code /v1/expenses} and its {@code /{id}}):
@@ -34,16 +35,18 @@ public final class CollectionApi {
   private final RecordValidator validator;
   private final RoutingTable routing;
   private final NodeClient nodes;
+  private final Failover failover;
   private final IdAllocator ids;
   private final MeterRegistry meters;
   private final String retryAfter;
 
-  public CollectionApi(Settings.Collection collection, RoutingTable routing, NodeClient nodes, IdAllocator ids,
-      MeterRegistry meters, int retryAfterSeconds) {
+  public CollectionApi(Settings.Collection collection, RoutingTable routing, NodeClient nodes, Failover failover,
+      IdAllocator ids, MeterRegistry meters, int retryAfterSeconds) {
     this.collection = collection;
     this.validator = new RecordValidator(collection);
     this.routing = routing;
     this.nodes = nodes;
+    this.failover = failover;
     this.ids = ids;
     this.meters = meters;
     this.retryAfter = Integer.toString(retryAfterSeconds);
@@ -234,33 +237,28 @@ public final class CollectionApi {
   }
 
   /**
-   * Sends the request to the slot's serving node. Completes with the node's response, or with null
-   * after having answered the client (unavailable) itself.
+   * Sends the request to the replica that should answer it (see {@link Failover}). Completes with the
+   * node's response, or with null after having answered the client (503) itself.
    */
   private Future<BackendResponse> forward(RoutingContext ctx, String key, HttpMethod method, MultiMap headers,
       Buffer body) {
-    Routing r = routing.current();
-    int slot = r.slotOf(collection.name(), key);
-    MemberInfo node = r.primary(slot);
-    if (node == null) {
-      unavailable(ctx, "no shard node has joined the cluster yet", "no_members");
-      return Future.succeededFuture();
-    }
+    int slot = routing.current().slotOf(collection.name(), key);
     ctx.put("slot", slot);
-    if (!r.isLive(node.id())) {
-      unavailable(ctx, node.id() + ", the node that owns slot " + slot + ", has no live lease; its keys are unavailable "
-          + "until it returns", "node_down");
-      return Future.succeededFuture();
-    }
     MultiMap h = headers == null ? MultiMap.caseInsensitiveMultiMap() : headers;
     h.set("x-request-id", (String) ctx.get(RequestIds.KEY));
     if (body != null) {
       h.set("content-type", "application/json");
     }
     String uri = "/records/" + collection.name() + "/" + key;
-    return nodes.call(node, method, uri, h, body).map(resp -> (BackendResponse) resp).recover(e -> {
+    Function<MemberInfo, Future<BackendResponse>> call = node -> nodes.call(node, method, uri, h, body);
+    Future<BackendResponse> answer = method == HttpMethod.GET ? failover.read(slot, call) : failover.write(slot, call);
+    return answer.recover(e -> {
       BackendUnavailable bu = e instanceof BackendUnavailable b ? b : new BackendUnavailable("closed", e.toString());
-      unavailable(ctx, bu.getMessage(), "backend_" + bu.reason());
+      String detail = bu.getMessage();
+      if (method != HttpMethod.GET && bu.reason().equals("timeout")) {
+        detail += "; the write may or may not have been applied";
+      }
+      unavailable(ctx, detail, bu.reason());
       return Future.succeededFuture();
     });
   }

@@ -4,6 +4,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.shardgate.cluster.http.Problem;
 import io.shardgate.cluster.placement.KeyHash;
+import io.shardgate.shardnode.replication.Replicator;
+import io.shardgate.shardnode.replication.WriteRefused;
+import io.shardgate.shardnode.store.Change;
 import io.shardgate.shardnode.store.Precondition;
 import io.shardgate.shardnode.store.RecordStore;
 import io.shardgate.shardnode.store.StoreException;
@@ -16,6 +19,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,28 +38,38 @@ public final class RecordRoutes {
   private final String nodeId;
   private final int slots;
   private final RecordStore store;
+  private final Replicator replicator;
+  private final BooleanSupplier serving;
   private final MeterRegistry meters;
 
-  public RecordRoutes(String nodeId, int slots, RecordStore store, MeterRegistry meters) {
+  /** @param serving whether this node holds its lease and has caught up: otherwise it answers 503 */
+  public RecordRoutes(String nodeId, int slots, RecordStore store, Replicator replicator, BooleanSupplier serving,
+      MeterRegistry meters) {
     this.nodeId = nodeId;
     this.slots = slots;
     this.store = store;
+    this.replicator = replicator;
+    this.serving = serving;
     this.meters = meters;
   }
 
   public void mount(Router router, int maxBodyBytes) {
     String path = "/records/:collection/:key";
     router.route(path).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
-    router.get(path).handler(ctx -> handle(ctx, "get", (c, k) -> store.get(c, k)));
-    router.post(path).handler(ctx -> withDocument(ctx, "create",
-        (c, k) -> store.create(c, k, KeyHash.slot(c, k, slots), ctx.get("doc"))));
-    router.put(path).handler(ctx -> withDocument(ctx, "replace",
-        (c, k) -> store.replace(c, k, ctx.get("doc"), ctx.get("precondition"))));
-    router.patch(path).handler(ctx -> withDocument(ctx, "update",
-        (c, k) -> store.update(c, k, ctx.get("doc"), ctx.get("precondition"))));
+    router.get(path).handler(ctx -> handle(ctx, "get", (c, k) -> serving.getAsBoolean() ? store.get(c, k)
+        : Future.failedFuture(new WriteRefused(WriteRefused.Reason.NOT_SERVING, nodeId + " is not serving reads now"))));
+    router.post(path).handler(ctx -> withDocument(ctx, "create", (c, k) -> {
+      int slot = KeyHash.slot(c, k, slots);
+      return replicator.write(slot, epoch -> store.create(c, k, slot, ctx.get("doc"), epoch)).map(Change::record);
+    }));
+    router.put(path).handler(ctx -> withDocument(ctx, "replace", (c, k) -> replicator.write(KeyHash.slot(c, k, slots),
+        epoch -> store.replace(c, k, ctx.get("doc"), ctx.get("precondition"), epoch)).map(Change::record)));
+    router.patch(path).handler(ctx -> withDocument(ctx, "update", (c, k) -> replicator.write(KeyHash.slot(c, k, slots),
+        epoch -> store.update(c, k, ctx.get("doc"), ctx.get("precondition"), epoch)).map(Change::record)));
     router.delete(path).handler(ctx -> {
       if (precondition(ctx)) {
-        handle(ctx, "delete", (c, k) -> store.delete(c, k, ctx.get("precondition")));
+        handle(ctx, "delete", (c, k) -> replicator.write(KeyHash.slot(c, k, slots),
+            epoch -> store.delete(c, k, ctx.get("precondition"), epoch)).map(Change::record));
       }
     });
   }
@@ -134,6 +148,27 @@ public final class RecordRoutes {
     return status;
   }
 
+  /**
+   * Not primary → 421 and not serving → 503, both marked safe to retry on another replica because
+   * nothing was applied; unacknowledged → 503 without that mark: the write may or may not have landed.
+   */
+  private static Problem refusal(RoutingContext ctx, WriteRefused refused) {
+    return switch (refused.reason()) {
+      case NOT_PRIMARY -> {
+        ctx.response().putHeader("X-Shardgate-Retry", "safe");
+        yield Problem.of(421, "not-primary", "Not primary", refused.getMessage());
+      }
+      case NOT_SERVING -> {
+        ctx.response().putHeader("X-Shardgate-Retry", "safe").putHeader("Retry-After", "1");
+        yield Problem.unavailable(refused.getMessage());
+      }
+      case UNACKNOWLEDGED -> {
+        ctx.response().putHeader("Retry-After", "1");
+        yield Problem.unavailable(refused.getMessage() + "; the write may or may not have been applied");
+      }
+    };
+  }
+
   private int fail(RoutingContext ctx, String op, String collection, String key, Throwable cause) {
     ctx.response().putHeader("X-Served-By", nodeId);
     Problem problem;
@@ -145,6 +180,8 @@ public final class RecordRoutes {
       ctx.response().putHeader("ETag", "\"" + vm.current() + "\"");
       problem = Problem.of(412, "precondition-failed", "Precondition failed",
           collection + "/" + key + " is at version " + vm.current());
+    } else if (cause instanceof WriteRefused refused) {
+      problem = refusal(ctx, refused);
     } else if (cause instanceof IllegalArgumentException) {
       problem = Problem.badRequest(cause.getMessage());
     } else {

@@ -12,74 +12,140 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.UnaryOperator;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
- * Records in one MySQL/MariaDB table, through the Vert.x reactive client. Every statement is
- * parameterised; the only SQL built from configuration is the database name in CREATE DATABASE,
- * which {@link MySqlStoreConfig} restricts to {@code [A-Za-z0-9_]}.
+ * Records, oplog and slot positions in one MySQL/MariaDB database (tables in {@link MySqlSchema}),
+ * through the Vert.x reactive client. Every statement is parameterised; the only SQL built from
+ * configuration is the database name in CREATE DATABASE, which {@link MySqlStoreConfig} restricts
+ * to {@code [A-Za-z0-9_]}.
  *
- * <p>Writes to an existing record lock its row ({@code SELECT ... FOR UPDATE}) in a transaction,
- * check the precondition against the locked version and write version + 1, so concurrent writes to
- * one key serialise and each gets its own version.
+ * <p>Every write, apply, repair, install and trim step is one READ COMMITTED transaction that first
+ * locks the slot's {@code slot_state} row, then the record's row: writes of one slot queue on that
+ * lock, so positions never skip or repeat, and the fixed lock order cannot deadlock. READ COMMITTED
+ * because REPEATABLE READ would gap-lock around absent keys, and two creates in different slots
+ * whose keys share a gap would deadlock on each other's inserts. Reads that must see a slot as of
+ * one instant (readLog, snapshot, checksums) run in one REPEATABLE READ transaction instead.
  */
 public final class MySqlRecordStore implements RecordStore {
 
   private static final int ER_DUP_ENTRY = 1062;
+  private static final int DEFAULT_TRIM_BATCH = 1_000;
+  private static final int WRITE_BATCH = 500;
+  private static final int CHECKSUM_PAGE = 1_000;
+  private static final int SLOT_ATTEMPTS = 3;
   private static final AtomicInteger POOL_SEQUENCE = new AtomicInteger();
 
-  // Keys use a binary, no-pad collation: "A" and "a" are different keys and so are "a" and "a "
-  // (utf8mb4_bin pads, so it would treat trailing spaces as equal). Binary order is code point order.
-  private static final String CREATE_TABLE = """
-      CREATE TABLE IF NOT EXISTS records (
-        collection VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NOT NULL,
-        record_key VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NOT NULL,
-        slot INT NOT NULL,
-        version BIGINT NOT NULL,
-        doc LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
-        updated_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
-        PRIMARY KEY (collection, record_key),
-        KEY records_slot (slot)
-      ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_nopad_bin""";
+  private static final String WRITING = "SET TRANSACTION ISOLATION LEVEL READ COMMITTED";
+  private static final String READING = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ";
 
-  private static final String SELECT = "SELECT slot, version, doc FROM records WHERE collection = ? AND record_key = ?";
-  private static final String SELECT_FOR_UPDATE = SELECT + " FOR UPDATE";
-  private static final String INSERT = "INSERT INTO records (collection, record_key, slot, version, doc, updated_at)"
-      + " VALUES (?, ?, ?, 1, ?, CURRENT_TIMESTAMP(3))";
-  private static final String UPDATE = "UPDATE records SET version = ?, doc = ?, updated_at = CURRENT_TIMESTAMP(3)"
-      + " WHERE collection = ? AND record_key = ?";
-  private static final String DELETE = "DELETE FROM records WHERE collection = ? AND record_key = ?";
-  private static final String COUNT = "SELECT COUNT(*) FROM records";
-  private static final String KEYS = "SELECT record_key FROM records WHERE collection = ? ORDER BY record_key";
+  private static final String ROW_COLUMNS = "slot, version, deleted, doc";
+  private static final String SELECT_LIVE = "SELECT slot, version, doc FROM records"
+      + " WHERE collection = ? AND record_key = ? AND deleted = 0";
+  private static final String SELECT_ROW = "SELECT " + ROW_COLUMNS + " FROM records WHERE collection = ? AND record_key = ?";
+  private static final String LOCK_ROW = SELECT_ROW + " FOR UPDATE";
+  private static final String SLOT_OF_ROW = "SELECT slot FROM records WHERE collection = ? AND record_key = ?";
+  private static final String INSERT_ROW = "INSERT INTO records (collection, record_key, " + ROW_COLUMNS + ", updated_at)"
+      + " VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP(3))";
+  private static final String UPSERT_ROW = INSERT_ROW + " ON DUPLICATE KEY UPDATE slot = VALUES(slot),"
+      + " version = VALUES(version), deleted = VALUES(deleted), doc = VALUES(doc), updated_at = VALUES(updated_at)";
+  private static final String UPDATE_ROW = "UPDATE records SET slot = ?, version = ?, deleted = ?, doc = ?,"
+      + " updated_at = CURRENT_TIMESTAMP(3) WHERE collection = ? AND record_key = ?";
+  private static final String DELETE_ROW = "DELETE FROM records WHERE collection = ? AND record_key = ?";
+  private static final String SLOT_ROWS = "SELECT collection, record_key, " + ROW_COLUMNS + " FROM records"
+      + " WHERE slot = ? ORDER BY collection, record_key";
+  private static final String DELETE_SLOT_ROWS = "DELETE FROM records WHERE slot = ?";
+  private static final String LIVE_PAGE = "SELECT collection, record_key, slot, version, doc FROM records"
+      + " WHERE deleted = 0 AND (collection > ? OR (collection = ? AND record_key > ?))"
+      + " ORDER BY collection, record_key LIMIT ?";
+  private static final String COUNT = "SELECT COUNT(*) FROM records WHERE deleted = 0";
+  private static final String KEYS = "SELECT record_key FROM records WHERE collection = ? AND deleted = 0 ORDER BY record_key";
 
-  /** A row as read; MariaDB hands LONGTEXT back as a String, forwarded as its UTF-8 bytes. */
-  private record Stored(int slot, long version, String document) {
-    static Stored of(Row row) {
-      return row == null ? null : new Stored(row.getInteger("slot"), row.getLong("version"), row.getString("doc"));
+  private static final String ENSURE_SLOT = "INSERT IGNORE INTO slot_state (slot) VALUES (?)";
+  private static final String SELECT_SLOT = "SELECT epoch, seq, trimmed_epoch, trimmed_seq FROM slot_state WHERE slot = ?";
+  private static final String LOCK_SLOT = SELECT_SLOT + " FOR UPDATE";
+  private static final String MOVE_SLOT = "UPDATE slot_state SET epoch = ?, seq = ? WHERE slot = ?";
+  private static final String SET_SLOT = "UPDATE slot_state SET epoch = ?, seq = ?, trimmed_epoch = ?, trimmed_seq = ?"
+      + " WHERE slot = ?";
+  private static final String SET_TRIMMED = "UPDATE slot_state SET trimmed_epoch = ?, trimmed_seq = ? WHERE slot = ?";
+  private static final String POSITIONS = "SELECT slot, epoch, seq FROM slot_state WHERE epoch <> 0 OR seq <> 0";
+  private static final String SLOTS = "SELECT slot FROM slot_state ORDER BY slot";
+
+  // Position ranges spelled out, not as (epoch, seq) > (?, ?), so MariaDB uses the primary key range.
+  private static final String AFTER = "(epoch > ? OR (epoch = ? AND seq > ?))";
+  private static final String UP_TO = "(epoch < ? OR (epoch = ? AND seq <= ?))";
+  private static final String ENTRY_COLUMNS = "slot, epoch, seq, prev_epoch, prev_seq, collection, record_key, version,"
+      + " deleted, doc";
+  private static final String INSERT_ENTRY = "INSERT INTO oplog (" + ENTRY_COLUMNS + ", created_at)"
+      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP(3))";
+  private static final String ENTRIES_AFTER = "SELECT " + ENTRY_COLUMNS + " FROM oplog WHERE slot = ? AND " + AFTER
+      + " ORDER BY epoch, seq";
+  private static final String ENTRIES_AFTER_LIMITED = ENTRIES_AFTER + " LIMIT ?";
+  private static final String FLOOR = "SELECT epoch, seq FROM oplog WHERE slot = ? AND " + UP_TO
+      + " ORDER BY epoch DESC, seq DESC LIMIT 1";
+  private static final String NEWEST_BEYOND = "SELECT epoch, seq FROM oplog WHERE slot = ?"
+      + " ORDER BY epoch DESC, seq DESC LIMIT 1 OFFSET ?";
+  private static final String OLDEST_AT = "SELECT epoch, seq FROM oplog WHERE slot = ? ORDER BY epoch, seq LIMIT 1 OFFSET ?";
+  private static final String DELETE_ENTRIES_AFTER = "DELETE FROM oplog WHERE slot = ? AND " + AFTER;
+  private static final String DELETE_ENTRIES_UP_TO = "DELETE FROM oplog WHERE slot = ? AND " + UP_TO;
+  private static final String DELETE_SLOT_ENTRIES = "DELETE FROM oplog WHERE slot = ?";
+
+  /** A slot's position and the last position trimmed from its log. */
+  private record SlotState(SlotPosition position, SlotPosition trimmedUpTo) {
+    static SlotState of(Row row) {
+      return row == null ? new SlotState(SlotPosition.ZERO, SlotPosition.ZERO)
+          : new SlotState(new SlotPosition(row.getLong("epoch"), row.getLong("seq")),
+              new SlotPosition(row.getLong("trimmed_epoch"), row.getLong("trimmed_seq")));
     }
+  }
 
-    StoredRecord toRecord(String collection, String key) {
-      return new StoredRecord(collection, key, slot, version, Buffer.buffer(document));
+  /** One step of trimming a slot. */
+  private record TrimStep(long removed, boolean done) {}
+
+  /** The row changed slots between reading its slot and locking it; the write is tried again. */
+  private static final class SlotMoved extends IllegalStateException {
+    SlotMoved(String collection, String key) {
+      super(collection + "/" + key + " moved to another slot during the write");
     }
   }
 
   private final Vertx vertx;
   private final MySqlStoreConfig config;
+  private final int trimBatch;
+  /** Slots whose slot_state row exists; rows are never deleted, so this only grows. */
+  private final Set<Integer> knownSlots = ConcurrentHashMap.newKeySet();
   private volatile Pool pool;
 
   public MySqlRecordStore(Vertx vertx, MySqlStoreConfig config) {
+    this(vertx, config, DEFAULT_TRIM_BATCH);
+  }
+
+  /** @param trimBatch oplog entries trim removes per transaction (small in tests, to cover batching) */
+  MySqlRecordStore(Vertx vertx, MySqlStoreConfig config, int trimBatch) {
     if (vertx == null || config == null) {
       throw new IllegalArgumentException("vertx and config must not be null");
     }
+    if (trimBatch < 1) {
+      throw new IllegalArgumentException("trimBatch must be at least 1, was " + trimBatch);
+    }
     this.vertx = vertx;
     this.config = config;
+    this.trimBatch = trimBatch;
   }
 
-  /** Creates the database and the table if absent, then opens the pool. */
+  /** Creates the database and the tables if absent, migrating an older records table, then opens the pool. */
   @Override
   public Future<Void> start() {
     if (pool != null) {
@@ -98,32 +164,32 @@ public final class MySqlRecordStore implements RecordStore {
               .using(vertx)
               .build();
           pool = opened;
-          return opened.query(CREATE_TABLE).execute();
-        })
-        .mapEmpty();
+          return MySqlSchema.prepare(opened);
+        });
   }
 
   @Override
   public Future<StoredRecord> get(String collection, String key) {
     return StoreRules.attempt(() -> {
       RecordStore.requireValidId(collection, key);
-      return pool().preparedQuery(SELECT)
+      return pool().preparedQuery(SELECT_LIVE)
           .execute(Tuple.of(collection, key))
           .map(rows -> {
-            Stored stored = Stored.of(singleRow(rows));
-            return stored == null ? null : stored.toRecord(collection, key);
+            Row row = singleRow(rows);
+            return row == null ? null : new StoredRecord(collection, key, row.getInteger("slot"),
+                row.getLong("version"), Buffer.buffer(row.getString("doc")));
           });
     });
   }
 
   @Override
-  public Future<StoredRecord> create(String collection, String key, int slot, JsonObject document) {
+  public Future<Change> create(String collection, String key, int slot, JsonObject document, long epoch) {
     return StoreRules.attempt(() -> {
       StoreRules.requireValidCreate(collection, key, slot, document);
-      String encoded = document.encode();
-      return pool().preparedQuery(INSERT)
-          .execute(Tuple.of(collection, key, slot, encoded))
-          .<StoredRecord>map(inserted -> new StoredRecord(collection, key, slot, 1, Buffer.buffer(encoded)))
+      LogRules.requireValidEpoch(epoch);
+      PrimaryWrite create = PrimaryWrite.create(collection, key, slot, document.encode());
+      // A create of the same key under another slot can insert between our lock and our insert.
+      return primaryWrite(collection, key, slot, false, epoch, create)
           .recover(failure -> Future.failedFuture(isDuplicateKey(failure)
               ? new StoreException.AlreadyExists(collection, key)
               : failure));
@@ -131,35 +197,196 @@ public final class MySqlRecordStore implements RecordStore {
   }
 
   @Override
-  public Future<StoredRecord> replace(
-      String collection, String key, JsonObject document, Precondition precondition) {
+  public Future<Change> replace(
+      String collection, String key, JsonObject document, Precondition precondition, long epoch) {
     return StoreRules.attempt(() -> {
       StoreRules.requireValidChange(collection, key, "document", document, precondition);
-      String replacement = document.encode();
-      return change(collection, key, precondition, stored -> replacement);
+      LogRules.requireValidEpoch(epoch);
+      return writeExisting(collection, key, epoch,
+          PrimaryWrite.replace(collection, key, precondition, document.encode()), SLOT_ATTEMPTS);
     });
   }
 
   @Override
-  public Future<StoredRecord> update(
-      String collection, String key, JsonObject patch, Precondition precondition) {
+  public Future<Change> update(
+      String collection, String key, JsonObject patch, Precondition precondition, long epoch) {
     return StoreRules.attempt(() -> {
       StoreRules.requireValidChange(collection, key, "patch", patch, precondition);
+      LogRules.requireValidEpoch(epoch);
       // The merge runs once the row is locked, after this call returned and the caller may have
       // reused its object.
-      JsonObject snapshot = patch.copy();
-      return change(collection, key, precondition, stored -> StoreRules.merge(stored, snapshot));
+      PrimaryWrite update = PrimaryWrite.update(collection, key, precondition, patch.copy());
+      return writeExisting(collection, key, epoch, update, SLOT_ATTEMPTS);
     });
   }
 
   @Override
-  public Future<StoredRecord> delete(String collection, String key, Precondition precondition) {
+  public Future<Change> delete(String collection, String key, Precondition precondition, long epoch) {
     return StoreRules.attempt(() -> {
       StoreRules.requireValidDelete(collection, key, precondition);
-      return pool().withTransaction(connection -> lockForWrite(connection, collection, key, precondition)
-          .compose(current -> connection.preparedQuery(DELETE)
-              .execute(Tuple.of(collection, key))
-              .map(deleted -> current.toRecord(collection, key))));
+      LogRules.requireValidEpoch(epoch);
+      return writeExisting(collection, key, epoch, PrimaryWrite.delete(collection, key, precondition), SLOT_ATTEMPTS);
+    });
+  }
+
+  @Override
+  public Future<SlotPosition> position(int slot) {
+    return StoreRules.attempt(() -> {
+      StoreRules.requireValidSlot(slot);
+      return pool().preparedQuery(SELECT_SLOT).execute(Tuple.of(slot))
+          .map(rows -> SlotState.of(singleRow(rows)).position());
+    });
+  }
+
+  @Override
+  public Future<Map<Integer, SlotPosition>> positions() {
+    return StoreRules.attempt(() -> pool().query(POSITIONS).execute().map(rows -> {
+      Map<Integer, SlotPosition> positions = new TreeMap<>();
+      for (Row row : rows) {
+        positions.put(row.getInteger("slot"), position(row));
+      }
+      return positions;
+    }));
+  }
+
+  @Override
+  public Future<Void> apply(OplogEntry entry) {
+    return StoreRules.attempt(() -> {
+      LogRules.requireValid(entry);
+      return inSlotTransaction(entry.slot(), (connection, state) -> {
+        if (!LogRules.mustApply(entry, state.position())) {
+          return Future.succeededFuture();
+        }
+        return lockRow(connection, entry.collection(), entry.key()).compose(stored -> {
+          Future<?> written = entry.version() > (stored == null ? 0 : stored.version())
+              ? connection.preparedQuery(UPSERT_ROW).execute(rowTuple(entry.collection(), entry.key(), RecordRow.of(entry)))
+              : Future.succeededFuture();
+          return written.compose(ignored -> append(connection, entry));
+        });
+      });
+    });
+  }
+
+  @Override
+  public Future<LogSlice> readLog(int slot, SlotPosition after, int limit) {
+    return StoreRules.attempt(() -> {
+      StoreRules.requireValidSlot(slot);
+      LogRules.requireValidPosition("after", after);
+      LogRules.requireValidLimit(limit);
+      return inTransaction(READING, connection -> readSlot(connection, slot).compose(state -> {
+        if (LogRules.isTrimmed(after, state.trimmedUpTo())) {
+          return Future.succeededFuture(LogRules.trimmed(state.position()));
+        }
+        return connection.preparedQuery(FLOOR).execute(positionTuple(slot, after)).compose(floor -> {
+          SlotPosition common = LogRules.common(floor.size() == 0 ? null : position(singleRow(floor)), state.trimmedUpTo());
+          return connection.preparedQuery(ENTRIES_AFTER_LIMITED).execute(positionTuple(slot, common).addInteger(limit))
+              .map(rows -> new LogSlice(false, common, entries(rows), state.position()));
+        });
+      }));
+    });
+  }
+
+  @Override
+  public Future<List<OplogEntry>> entriesAfter(int slot, SlotPosition after) {
+    return StoreRules.attempt(() -> {
+      StoreRules.requireValidSlot(slot);
+      LogRules.requireValidPosition("after", after);
+      return pool().preparedQuery(ENTRIES_AFTER).execute(positionTuple(slot, after)).map(MySqlRecordStore::entries);
+    });
+  }
+
+  @Override
+  public Future<RecordState> state(String collection, String key, int slot) {
+    return StoreRules.attempt(() -> {
+      RecordStore.requireValidId(collection, key);
+      StoreRules.requireValidSlot(slot);
+      return pool().preparedQuery(SELECT_ROW).execute(Tuple.of(collection, key)).map(rows -> {
+        RecordRow row = recordRow(singleRow(rows));
+        return row == null ? RecordState.absent(collection, key, slot) : row.toState(collection, key);
+      });
+    });
+  }
+
+  @Override
+  public Future<Void> repair(int slot, SlotPosition common, List<RecordState> states) {
+    return StoreRules.attempt(() -> {
+      StoreRules.requireValidSlot(slot);
+      LogRules.requireValidPosition("common", common);
+      StoreRules.requirePresent("states", states);
+      states.forEach(state -> LogRules.requireValid(slot, state));
+      // The last state given for a key wins, as if they were stored one after another.
+      Map<List<String>, RecordState> byKey = new LinkedHashMap<>();
+      states.forEach(state -> byKey.put(List.of(state.collection(), state.key()), state));
+      List<Tuple> upserts = new ArrayList<>();
+      List<Tuple> deletes = new ArrayList<>();
+      for (RecordState state : byKey.values()) {
+        RecordRow row = RecordRow.of(state);
+        if (row == null) {
+          deletes.add(Tuple.of(state.collection(), state.key()));
+        } else {
+          upserts.add(rowTuple(state.collection(), state.key(), row));
+        }
+      }
+      return inSlotTransaction(slot, (connection, state) -> inBatches(connection, DELETE_ROW, deletes)
+          .compose(deleted -> inBatches(connection, UPSERT_ROW, upserts))
+          .compose(stored -> connection.preparedQuery(DELETE_ENTRIES_AFTER).execute(positionTuple(slot, common)))
+          .compose(rolledBack -> {
+            // No entry after common is left; entries up to the old boundary are still gone.
+            SlotPosition trimmed = state.trimmedUpTo().isAfter(common) ? common : state.trimmedUpTo();
+            return setSlot(connection, slot, common, trimmed);
+          }));
+    });
+  }
+
+  @Override
+  public Future<SlotSnapshot> snapshot(int slot) {
+    return StoreRules.attempt(() -> {
+      StoreRules.requireValidSlot(slot);
+      return inTransaction(READING, connection -> readSlot(connection, slot)
+          .compose(state -> connection.preparedQuery(SLOT_ROWS).execute(Tuple.of(slot))
+              .map(rows -> {
+                List<RecordState> states = new ArrayList<>(rows.size());
+                for (Row row : rows) {
+                  states.add(recordRow(row).toState(row.getString("collection"), row.getString("record_key")));
+                }
+                return new SlotSnapshot(slot, state.position(), states);
+              })));
+    });
+  }
+
+  @Override
+  public Future<Void> install(SlotSnapshot snapshot) {
+    return StoreRules.attempt(() -> {
+      LogRules.requireValid(snapshot);
+      int slot = snapshot.slot();
+      List<Tuple> rows = snapshot.records().stream()
+          .filter(RecordState::exists)
+          .map(state -> rowTuple(state.collection(), state.key(), RecordRow.of(state)))
+          .toList();
+      return inSlotTransaction(slot, (connection, state) -> connection.preparedQuery(DELETE_SLOT_ROWS)
+          .execute(Tuple.of(slot))
+          .compose(deleted -> connection.preparedQuery(DELETE_SLOT_ENTRIES).execute(Tuple.of(slot)))
+          .compose(emptied -> inBatches(connection, UPSERT_ROW, rows))
+          .compose(stored -> setSlot(connection, slot, snapshot.position(), snapshot.position())));
+    });
+  }
+
+  @Override
+  public Future<Map<Integer, SlotChecksum>> checksums() {
+    return StoreRules.attempt(() -> inTransaction(READING, connection -> checksumPages(connection, new Checksums(), "", "")));
+  }
+
+  @Override
+  public Future<Long> trim(int keepPerSlot) {
+    return StoreRules.attempt(() -> {
+      if (keepPerSlot < 0) {
+        throw new IllegalArgumentException("keepPerSlot must not be negative, was " + keepPerSlot);
+      }
+      return pool().query(SLOTS).execute().compose(rows -> {
+        List<Integer> slots = new ArrayList<>();
+        rows.forEach(row -> slots.add(row.getInteger("slot")));
+        return trimSlots(slots, 0, keepPerSlot, 0);
+      });
     });
   }
 
@@ -169,12 +396,12 @@ public final class MySqlRecordStore implements RecordStore {
     return open == null ? Future.succeededFuture() : open.close();
   }
 
-  /** Number of records in all collections (tests and admin). */
+  /** Number of live records in all collections (tests and admin; tombstones are not counted). */
   public Future<Long> count() {
     return StoreRules.attempt(() -> pool().query(COUNT).execute().map(rows -> singleRow(rows).getLong(0)));
   }
 
-  /** The keys of one collection in code point order (tests and admin; reads the whole list). */
+  /** The keys of one collection's live records in code point order (tests and admin; reads the whole list). */
   public Future<List<String>> keys(String collection) {
     return StoreRules.attempt(() -> {
       StoreRules.requirePresent("collection", collection);
@@ -184,32 +411,196 @@ public final class MySqlRecordStore implements RecordStore {
     });
   }
 
-  /** One transaction: lock the row, check, write version + 1. */
-  private Future<StoredRecord> change(
-      String collection, String key, Precondition precondition, UnaryOperator<String> newDocument) {
-    return pool().withTransaction(connection -> lockForWrite(connection, collection, key, precondition)
-        .compose(current -> {
-          long version = current.version() + 1;
-          Stored changed = new Stored(current.slot(), version, newDocument.apply(current.document()));
-          return connection.preparedQuery(UPDATE)
-              .execute(Tuple.of(version, changed.document(), collection, key))
-              .map(updated -> changed.toRecord(collection, key));
+  /** Replace, update or delete: the slot is the stored row's, read first so its lock can be taken first. */
+  private Future<Change> writeExisting(String collection, String key, long epoch, PrimaryWrite write, int attempts) {
+    return pool().preparedQuery(SLOT_OF_ROW).execute(Tuple.of(collection, key))
+        .compose(rows -> {
+          Row row = singleRow(rows);
+          return row == null ? Future.<Change>failedFuture(new StoreException.NotFound(collection, key))
+              : primaryWrite(collection, key, row.getInteger("slot"), true, epoch, write);
+        })
+        .recover(failure -> failure instanceof SlotMoved && attempts > 1
+            ? writeExisting(collection, key, epoch, write, attempts - 1)
+            : Future.failedFuture(failure));
+  }
+
+  /** One transaction: lock the slot, take the next position, lock the row, decide, write row and entry. */
+  private Future<Change> primaryWrite(
+      String collection, String key, int slot, boolean slotFromRow, long epoch, PrimaryWrite write) {
+    return inSlotTransaction(slot, (connection, state) -> {
+      SlotPosition position = LogRules.next(slot, state.position(), epoch);
+      return lockRow(connection, collection, key).compose(current -> {
+        if (slotFromRow && current != null && current.slot() != slot) {
+          throw new SlotMoved(collection, key);
+        }
+        RecordRow next = write.next(current);
+        Change change = PrimaryWrite.change(collection, key, current, next, state.position(), position);
+        Future<RowSet<Row>> written = current == null
+            ? connection.preparedQuery(INSERT_ROW).execute(rowTuple(collection, key, next))
+            : connection.preparedQuery(UPDATE_ROW).execute(Tuple.of(next.slot(), next.version(), next.deleted() ? 1 : 0)
+                .addString(next.document()).addString(collection).addString(key));
+        return written.compose(ignored -> append(connection, change.entry())).map(change);
+      });
+    });
+  }
+
+  /** Appends an entry to the slot's oplog and moves the slot's position to it. */
+  private static Future<Void> append(SqlConnection connection, OplogEntry entry) {
+    SlotPosition at = entry.position();
+    Tuple values = Tuple.of(entry.slot(), at.epoch(), at.seq(), entry.previous().epoch(), entry.previous().seq())
+        .addString(entry.collection()).addString(entry.key()).addLong(entry.version())
+        .addInteger(entry.deleted() ? 1 : 0).addString(entry.deleted() ? null : entry.document().toString());
+    return connection.preparedQuery(INSERT_ENTRY).execute(values)
+        .compose(inserted -> connection.preparedQuery(MOVE_SLOT).execute(Tuple.of(at.epoch(), at.seq(), entry.slot())))
+        .mapEmpty();
+  }
+
+  /**
+   * A READ COMMITTED transaction holding the slot's slot_state row. The row is inserted beforehand in
+   * its own statement: INSERT IGNORE of an existing row takes a shared lock, and two transactions
+   * upgrading their shared locks to the exclusive one of FOR UPDATE would deadlock.
+   */
+  private <T> Future<T> inSlotTransaction(int slot, BiFunction<SqlConnection, SlotState, Future<T>> work) {
+    return ensureSlot(slot).compose(ready -> inTransaction(WRITING, connection -> connection.preparedQuery(LOCK_SLOT)
+        .execute(Tuple.of(slot))
+        .compose(rows -> {
+          Row row = singleRow(rows);
+          if (row == null) {
+            knownSlots.remove(slot);
+            return Future.failedFuture(new IllegalStateException("slot_state row of slot " + slot + " vanished"));
+          }
+          return work.apply(connection, SlotState.of(row));
+        })));
+  }
+
+  private Future<Void> ensureSlot(int slot) {
+    if (knownSlots.contains(slot)) {
+      return Future.succeededFuture();
+    }
+    return pool().preparedQuery(ENSURE_SLOT).execute(Tuple.of(slot)).map(inserted -> {
+      knownSlots.add(slot);
+      return null;
+    });
+  }
+
+  /** Runs work in a transaction of the given isolation; commits on success, else rolls back. */
+  private <T> Future<T> inTransaction(String isolation, Function<SqlConnection, Future<T>> work) {
+    return pool().withConnection(connection -> connection.query(isolation).execute()
+        .compose(set -> connection.begin())
+        .compose(transaction -> StoreRules.attempt(() -> work.apply(connection)).transform(outcome -> outcome.succeeded()
+            ? transaction.commit().map(outcome.result())
+            : transaction.rollback().transform(rolledBack -> Future.<T>failedFuture(outcome.cause())))));
+  }
+
+  private static Future<SlotState> readSlot(SqlConnection connection, int slot) {
+    return connection.preparedQuery(SELECT_SLOT).execute(Tuple.of(slot)).map(rows -> SlotState.of(singleRow(rows)));
+  }
+
+  private static Future<RecordRow> lockRow(SqlConnection connection, String collection, String key) {
+    return connection.preparedQuery(LOCK_ROW).execute(Tuple.of(collection, key)).map(rows -> recordRow(singleRow(rows)));
+  }
+
+  private static Future<Void> setSlot(SqlConnection connection, int slot, SlotPosition position, SlotPosition trimmed) {
+    return connection.preparedQuery(SET_SLOT)
+        .execute(Tuple.of(position.epoch(), position.seq(), trimmed.epoch(), trimmed.seq(), slot))
+        .mapEmpty();
+  }
+
+  private static Future<Void> inBatches(SqlClient client, String sql, List<Tuple> values) {
+    if (values.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    int end = Math.min(values.size(), WRITE_BATCH);
+    return client.preparedQuery(sql).executeBatch(values.subList(0, end))
+        .compose(done -> inBatches(client, sql, values.subList(end, values.size())));
+  }
+
+  private static Future<Map<Integer, SlotChecksum>> checksumPages(
+      SqlConnection connection, Checksums checksums, String afterCollection, String afterKey) {
+    return connection.preparedQuery(LIVE_PAGE)
+        .execute(Tuple.of(afterCollection, afterCollection, afterKey, CHECKSUM_PAGE))
+        .compose(rows -> {
+          String lastCollection = null;
+          String lastKey = null;
+          for (Row row : rows) {
+            lastCollection = row.getString("collection");
+            lastKey = row.getString("record_key");
+            checksums.add(row.getInteger("slot"), lastCollection, lastKey, row.getLong("version"), row.getString("doc"));
+          }
+          return rows.size() < CHECKSUM_PAGE ? Future.succeededFuture(checksums.result())
+              : checksumPages(connection, checksums, lastCollection, lastKey);
+        });
+  }
+
+  private Future<Long> trimSlots(List<Integer> slots, int index, int keep, long removed) {
+    if (index == slots.size()) {
+      return Future.succeededFuture(removed);
+    }
+    return trimSlot(slots.get(index), keep, 0).compose(n -> trimSlots(slots, index + 1, keep, removed + n));
+  }
+
+  private Future<Long> trimSlot(int slot, int keep, long removed) {
+    return trimStep(slot, keep).compose(step -> step.done()
+        ? Future.succeededFuture(removed + step.removed())
+        : trimSlot(slot, keep, removed + step.removed()));
+  }
+
+  /**
+   * Removes up to trimBatch of the slot's oldest entries that lie beyond the newest {@code keep}, and
+   * moves the trim boundary to the last one removed in the same transaction, so a reader never sees
+   * entries missing without the boundary saying so.
+   */
+  private Future<TrimStep> trimStep(int slot, int keep) {
+    return inSlotTransaction(slot, (connection, state) -> positionAt(connection, NEWEST_BEYOND, slot, keep)
+        .compose(last -> {
+          if (last == null) {
+            return Future.succeededFuture(new TrimStep(0, true));
+          }
+          return positionAt(connection, OLDEST_AT, slot, trimBatch - 1).compose(batchEnd -> {
+            SlotPosition upTo = batchEnd == null || batchEnd.isAfter(last) ? last : batchEnd;
+            return connection.preparedQuery(DELETE_ENTRIES_UP_TO).execute(positionTuple(slot, upTo))
+                .compose(deleted -> connection.preparedQuery(SET_TRIMMED)
+                    .execute(Tuple.of(upTo.epoch(), upTo.seq(), slot))
+                    .map(set -> new TrimStep(deleted.rowCount(), upTo.equals(last))));
+          });
         }));
   }
 
-  /** Locks the record's row until the transaction ends; fails when it is absent or the precondition fails. */
-  private static Future<Stored> lockForWrite(
-      SqlConnection connection, String collection, String key, Precondition precondition) {
-    return connection.preparedQuery(SELECT_FOR_UPDATE)
-        .execute(Tuple.of(collection, key))
-        .compose(rows -> {
-          Stored current = Stored.of(singleRow(rows));
-          if (current == null) {
-            return Future.failedFuture(new StoreException.NotFound(collection, key));
-          }
-          StoreException violation = StoreRules.violation(collection, key, precondition, current.version());
-          return violation == null ? Future.succeededFuture(current) : Future.failedFuture(violation);
-        });
+  private static Future<SlotPosition> positionAt(SqlConnection connection, String sql, int slot, int offset) {
+    return connection.preparedQuery(sql).execute(Tuple.of(slot, offset)).map(rows -> {
+      Row row = singleRow(rows);
+      return row == null ? null : position(row);
+    });
+  }
+
+  private static RecordRow recordRow(Row row) {
+    return row == null ? null
+        : new RecordRow(row.getInteger("slot"), row.getLong("version"), row.getInteger("deleted") != 0, row.getString("doc"));
+  }
+
+  private static Tuple rowTuple(String collection, String key, RecordRow row) {
+    return Tuple.of(collection, key, row.slot(), row.version(), row.deleted() ? 1 : 0).addString(row.document());
+  }
+
+  private static List<OplogEntry> entries(RowSet<Row> rows) {
+    List<OplogEntry> entries = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      String doc = row.getString("doc");
+      entries.add(new OplogEntry(row.getInteger("slot"), position(row),
+          new SlotPosition(row.getLong("prev_epoch"), row.getLong("prev_seq")), row.getString("collection"),
+          row.getString("record_key"), row.getLong("version"), row.getInteger("deleted") != 0,
+          doc == null ? null : Buffer.buffer(doc)));
+    }
+    return entries;
+  }
+
+  private static SlotPosition position(Row row) {
+    return new SlotPosition(row.getLong("epoch"), row.getLong("seq"));
+  }
+
+  /** (slot, epoch, epoch, seq): the parameters of AFTER and UP_TO. */
+  private static Tuple positionTuple(int slot, SlotPosition position) {
+    return Tuple.of(slot, position.epoch(), position.epoch(), position.seq());
   }
 
   private Pool pool() {
@@ -241,7 +632,6 @@ public final class MySqlRecordStore implements RecordStore {
   private static Row singleRow(RowSet<Row> rows) {
     return rows.size() == 0 ? null : rows.iterator().next();
   }
-
 
   private static boolean isDuplicateKey(Throwable failure) {
     return failure instanceof DatabaseException db && db.getErrorCode() == ER_DUP_ENTRY;

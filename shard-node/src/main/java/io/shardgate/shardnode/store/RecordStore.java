@@ -20,20 +20,82 @@ public interface RecordStore {
   /** Creates tables etc. if needed. */
   Future<Void> start();
 
-  /** The record, or null when absent. */
+  /** The live record, or null when absent or deleted. */
   Future<StoredRecord> get(String collection, String key);
 
-  /** Inserts a new record at version 1; fails with AlreadyExists. */
-  Future<StoredRecord> create(String collection, String key, int slot, JsonObject document);
+  // ---- Writes as acting primary -------------------------------------------------------------
+  // Each applies the change and appends its oplog entry (slot, epoch, seq) in one transaction. The
+  // epoch must be at least the slot's current epoch (else StaleEpoch); under a new epoch seq restarts
+  // at 1, and the entry's previous position is the slot's position before the write. Deletes leave a
+  // tombstone whose version continues the record's, so versions of a key never repeat; a create over
+  // a tombstone continues from the tombstone's version.
 
-  /** Replaces the whole document of an existing record; version + 1. */
-  Future<StoredRecord> replace(String collection, String key, JsonObject document, Precondition precondition);
+  /** Creates a record (version 1, or tombstone + 1); fails with AlreadyExists when a live one exists. */
+  Future<Change> create(String collection, String key, int slot, JsonObject document, long epoch);
 
-  /** Merges the patch's top-level fields into an existing record; version + 1. */
-  Future<StoredRecord> update(String collection, String key, JsonObject patch, Precondition precondition);
+  /** Replaces the whole document of a live record; version + 1. */
+  Future<Change> replace(String collection, String key, JsonObject document, Precondition precondition, long epoch);
 
-  /** Deletes an existing record; completes with the deleted record's last state. */
-  Future<StoredRecord> delete(String collection, String key, Precondition precondition);
+  /** Merges the patch's top-level fields into a live record; version + 1. */
+  Future<Change> update(String collection, String key, JsonObject patch, Precondition precondition, long epoch);
+
+  /** Turns a live record into a tombstone (version + 1); the Change's record carries the last document. */
+  Future<Change> delete(String collection, String key, Precondition precondition, long epoch);
+
+  // ---- Replication and catch-up --------------------------------------------------------------
+
+  /** The slot's current position; ZERO when nothing was ever written or applied. */
+  Future<SlotPosition> position(int slot);
+
+  /** Every slot's position that is not ZERO. */
+  Future<java.util.Map<Integer, SlotPosition>> positions();
+
+  /**
+   * Applies an entry received from the acting primary, in one transaction: fails with StaleEpoch when
+   * entry.epoch is below the slot's epoch; succeeds without change when the entry's position is not
+   * after the slot's (a duplicate); fails with Gap when entry.previous differs from the slot's position;
+   * else stores the record state if entry.version is above the stored version (tombstones included),
+   * appends the entry to the local oplog and moves the slot's position to it.
+   */
+  Future<Void> apply(OplogEntry entry);
+
+  /**
+   * Entries of the slot after {@code after}, for a replica catching up; see {@link LogSlice}. At most
+   * {@code limit} entries.
+   */
+  Future<LogSlice> readLog(int slot, SlotPosition after, int limit);
+
+  /** This node's own entries of the slot after a position, in order (to find what must be repaired). */
+  Future<java.util.List<OplogEntry>> entriesAfter(int slot, SlotPosition after);
+
+  /** A record's raw state including tombstones; {@link RecordState#absent} when never stored. */
+  Future<RecordState> state(String collection, String key, int slot);
+
+  /**
+   * Repairs entries this node applied but that were never acknowledged: in one transaction, stores each
+   * given state (absent → the row is removed), deletes the slot's own oplog entries after
+   * {@code common}, and sets the slot's position to {@code common}.
+   */
+  Future<Void> repair(int slot, SlotPosition common, java.util.List<RecordState> states);
+
+  /** A consistent copy of one slot (records and tombstones) with the position it reflects. */
+  Future<SlotSnapshot> snapshot(int slot);
+
+  /**
+   * Replaces the slot's contents with a snapshot in one transaction: the slot's records become exactly
+   * the snapshot's, its oplog is emptied, and its position and trim boundary become the snapshot's.
+   */
+  Future<Void> install(SlotSnapshot snapshot);
+
+  /** Live-record checksums of every slot that has records. */
+  Future<java.util.Map<Integer, SlotChecksum>> checksums();
+
+  /**
+   * Bounds the oplog: keeps at most {@code keepPerSlot} newest entries per slot, remembering per slot
+   * the last trimmed position (so readLog can answer {@code trimmed}). Completes with the number of
+   * entries removed.
+   */
+  Future<Long> trim(int keepPerSlot);
 
   Future<Void> close();
 

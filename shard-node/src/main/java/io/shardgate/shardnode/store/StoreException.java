@@ -33,4 +33,35 @@ public abstract sealed class StoreException extends RuntimeException {
       return current;
     }
   }
+
+  /**
+   * A write or an applied entry carries an epoch older than one this slot has already accepted: it
+   * comes from a primary that has been replaced (409 at the replication API, not primary for clients).
+   */
+  public static final class StaleEpoch extends StoreException {
+    private final long current;
+
+    public StaleEpoch(int slot, long offered, long current) {
+      super("slot " + slot + " is at epoch " + current + "; epoch " + offered + " is stale");
+      this.current = current;
+    }
+
+    public long current() {
+      return current;
+    }
+  }
+
+  /** An applied entry does not follow the replica's position: the replica missed entries and must catch up. */
+  public static final class Gap extends StoreException {
+    private final SlotPosition position;
+
+    public Gap(int slot, SlotPosition position, SlotPosition expectedPrevious) {
+      super("slot " + slot + " is at " + position + " but the entry follows " + expectedPrevious);
+      this.position = position;
+    }
+
+    public SlotPosition position() {
+      return position;
+    }
+  }
 }

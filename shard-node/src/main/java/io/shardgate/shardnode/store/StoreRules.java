@@ -30,10 +30,14 @@ final class StoreRules {
 
   static void requireValidCreate(String collection, String key, int slot, JsonObject document) {
     RecordStore.requireValidId(collection, key);
+    requireValidSlot(slot);
+    requirePresent("document", document);
+  }
+
+  static void requireValidSlot(int slot) {
     if (slot < 0) {
       throw new IllegalArgumentException("slot must not be negative, was " + slot);
     }
-    requirePresent("document", document);
   }
 
   /** For replace ({@code bodyName} "document") and update ("patch"). */
@@ -50,8 +54,8 @@ final class StoreRules {
   }
 
   /**
-   * The failure a write to an existing record at {@code currentVersion} must complete with, or
-   * null when the precondition holds. An absent record is NotFound before this is asked.
+   * The failure a write to a live record at {@code currentVersion} must complete with, or null when
+   * the precondition holds. An absent record or a tombstone is NotFound before this is asked.
    */
   static StoreException violation(String collection, String key, Precondition precondition, long currentVersion) {
     if (precondition instanceof Precondition.Version expected && expected.expected() != currentVersion) {

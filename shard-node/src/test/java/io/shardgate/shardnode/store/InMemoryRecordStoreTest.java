@@ -4,10 +4,15 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
 
-class InMemoryRecordStoreTest extends RecordStoreContract {
+class InMemoryRecordStoreTest extends ReplicationContract {
 
   @Override
   protected RecordStore newStore(Vertx vertx) {
+    return new InMemoryRecordStore();
+  }
+
+  @Override
+  protected RecordStore newEmptyStore(Vertx vertx) {
     return new InMemoryRecordStore();
   }
 

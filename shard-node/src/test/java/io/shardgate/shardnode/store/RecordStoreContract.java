@@ -29,20 +29,32 @@ import org.junit.jupiter.params.provider.EnumSource;
  * What every {@link RecordStore} must do. Each subclass runs all of it against one implementation,
  * so the dev-mode store cannot drift from the MySQL one. Store calls are made from the test thread
  * and their futures awaited there, never on an event loop. Each test writes to its own collection,
- * so a store whose data outlives one test (MySQL) needs no cleaning between tests.
+ * and tests that look at positions use a slot of their own, so a store whose data outlives one test
+ * (MySQL) needs no cleaning between tests; tests that look at every slot (positions(), checksums(),
+ * trim) or need a second node use empty stores of their own.
  */
 abstract class RecordStoreContract {
 
   private static final long TIMEOUT_SECONDS = 30;
   private static final AtomicInteger COLLECTIONS = new AtomicInteger();
+  /** Slots of their own start above those the record tests use (0..60). */
+  private static final AtomicInteger SLOTS = new AtomicInteger(1000);
+  /** The epoch of the record tests' writes; tests of epochs use slots of their own. */
+  protected static final long EPOCH = 1;
 
   protected Vertx vertx;
   protected RecordStore store;
   /** A collection no other test writes to. */
   protected String collection;
+  /** A slot no other test writes to. */
+  protected int slot;
+  private final List<RecordStore> emptyStores = new ArrayList<>();
 
   /** A new, not yet started store; tests start and close it. */
   protected abstract RecordStore newStore(Vertx vertx);
+
+  /** A new, not yet started store that holds no data, like another node's (MySQL: a database of its own). */
+  protected abstract RecordStore newEmptyStore(Vertx vertx);
 
   /** The store's key listing, in code point order. */
   protected abstract Future<List<String>> keys(RecordStore store, String collection);
@@ -59,15 +71,49 @@ abstract class RecordStoreContract {
     store = newStore(vertx);
     await(store.start());
     collection = "c" + COLLECTIONS.incrementAndGet() + "_" + getClass().getSimpleName();
+    slot = newSlot();
   }
 
   @AfterEach
   void closeStore() {
     try {
+      for (RecordStore empty : emptyStores) {
+        await(empty.close());
+      }
       await(store.close());
     } finally {
       await(vertx.close());
     }
+  }
+
+  /** A started store with no data, closed after the test. */
+  protected RecordStore emptyStore() {
+    RecordStore empty = newEmptyStore(vertx);
+    emptyStores.add(empty);
+    await(empty.start());
+    return empty;
+  }
+
+  protected static int newSlot() {
+    return SLOTS.incrementAndGet();
+  }
+
+  // The record tests write as acting primary under EPOCH and look at what a client sees.
+
+  protected Future<StoredRecord> create(String collection, String key, int slot, JsonObject document) {
+    return store.create(collection, key, slot, document, EPOCH).map(Change::record);
+  }
+
+  protected Future<StoredRecord> replace(String collection, String key, JsonObject document, Precondition precondition) {
+    return store.replace(collection, key, document, precondition, EPOCH).map(Change::record);
+  }
+
+  protected Future<StoredRecord> update(String collection, String key, JsonObject patch, Precondition precondition) {
+    return store.update(collection, key, patch, precondition, EPOCH).map(Change::record);
+  }
+
+  protected Future<StoredRecord> delete(String collection, String key, Precondition precondition) {
+    return store.delete(collection, key, precondition, EPOCH).map(Change::record);
   }
 
   // ---- create and get
@@ -76,7 +122,7 @@ abstract class RecordStoreContract {
   void createStoresVersionOneAndGetReturnsIt() {
     JsonObject document = new JsonObject().put("amount", 42).put("note", "lunch");
 
-    StoredRecord created = await(store.create(collection, "k1", 17, document));
+    StoredRecord created = await(create(collection, "k1", 17, document));
     StoredRecord read = await(store.get(collection, "k1"));
 
     for (StoredRecord record : List.of(created, read)) {
@@ -90,7 +136,7 @@ abstract class RecordStoreContract {
 
   @Test
   void getOfAnAbsentKeyIsNull() {
-    await(store.create(collection, "present", 1, new JsonObject()));
+    await(create(collection, "present", 1, new JsonObject()));
 
     assertThat(await(store.get(collection, "absent"))).isNull();
     assertThat(await(store.get(collection + "_other", "present"))).isNull();
@@ -98,9 +144,9 @@ abstract class RecordStoreContract {
 
   @Test
   void createOfAnExistingKeyFailsWithAlreadyExistsAndKeepsTheRecord() {
-    await(store.create(collection, "k", 3, new JsonObject().put("first", true)));
+    await(create(collection, "k", 3, new JsonObject().put("first", true)));
 
-    Throwable failure = failureOf(store.create(collection, "k", 4, new JsonObject().put("second", true)));
+    Throwable failure = failureOf(create(collection, "k", 4, new JsonObject().put("second", true)));
 
     assertThat(failure).isInstanceOf(StoreException.AlreadyExists.class).hasMessageContaining("k");
     StoredRecord kept = await(store.get(collection, "k"));
@@ -112,9 +158,9 @@ abstract class RecordStoreContract {
   @Test
   void theSameKeyInTwoCollectionsIsTwoRecords() {
     String other = collection + "_b";
-    await(store.create(collection, "k", 1, new JsonObject().put("in", "a")));
-    await(store.create(other, "k", 2, new JsonObject().put("in", "b")));
-    await(store.update(other, "k", new JsonObject().put("x", 1), Precondition.NONE));
+    await(create(collection, "k", 1, new JsonObject().put("in", "a")));
+    await(create(other, "k", 2, new JsonObject().put("in", "b")));
+    await(update(other, "k", new JsonObject().put("x", 1), Precondition.NONE));
 
     assertThat(json(await(store.get(collection, "k")))).isEqualTo(new JsonObject().put("in", "a"));
     assertThat(await(store.get(collection, "k")).version()).isEqualTo(1);
@@ -124,7 +170,7 @@ abstract class RecordStoreContract {
   @Test
   void laterChangesToTheCallersObjectDoNotReachTheStore() {
     JsonObject document = new JsonObject().put("a", 1);
-    await(store.create(collection, "k", 1, document));
+    await(create(collection, "k", 1, document));
     document.put("a", 2).put("b", 3);
 
     assertThat(json(await(store.get(collection, "k")))).isEqualTo(new JsonObject().put("a", 1));
@@ -134,9 +180,9 @@ abstract class RecordStoreContract {
 
   @Test
   void replaceSwapsTheWholeDocumentAndIncrementsTheVersion() {
-    await(store.create(collection, "k", 9, new JsonObject().put("a", 1).put("b", 2)));
+    await(create(collection, "k", 9, new JsonObject().put("a", 1).put("b", 2)));
 
-    StoredRecord replaced = await(store.replace(collection, "k", new JsonObject().put("c", 3), Precondition.NONE));
+    StoredRecord replaced = await(replace(collection, "k", new JsonObject().put("c", 3), Precondition.NONE));
 
     assertThat(replaced.version()).isEqualTo(2);
     assertThat(replaced.slot()).isEqualTo(9);
@@ -156,7 +202,7 @@ abstract class RecordStoreContract {
         .put("change", 1)
         .put("nested", new JsonObject().put("x", 1).put("y", 2))
         .put("list", new JsonArray().add(1).add(2));
-    await(store.create(collection, "k", 1, original));
+    await(create(collection, "k", 1, original));
 
     JsonObject patch = new JsonObject()
         .put("change", 2)
@@ -164,7 +210,7 @@ abstract class RecordStoreContract {
         .put("list", new JsonArray().add(3))
         .putNull("cleared")
         .put("added", true);
-    StoredRecord updated = await(store.update(collection, "k", patch, Precondition.NONE));
+    StoredRecord updated = await(update(collection, "k", patch, Precondition.NONE));
 
     JsonObject expected = new JsonObject()
         .put("keep", "me")
@@ -183,9 +229,9 @@ abstract class RecordStoreContract {
 
   @Test
   void aNullInThePatchOverwritesAStoredValueWithNull() {
-    await(store.create(collection, "k", 1, new JsonObject().put("a", 1).put("b", 2)));
+    await(create(collection, "k", 1, new JsonObject().put("a", 1).put("b", 2)));
 
-    await(store.update(collection, "k", new JsonObject().putNull("a"), Precondition.NONE));
+    await(update(collection, "k", new JsonObject().putNull("a"), Precondition.NONE));
 
     assertThat(json(await(store.get(collection, "k")))).isEqualTo(new JsonObject().putNull("a").put("b", 2));
   }
@@ -193,9 +239,9 @@ abstract class RecordStoreContract {
   @Test
   void anEmptyPatchKeepsTheDocumentAndStillIncrementsTheVersion() {
     JsonObject document = new JsonObject().put("a", 1);
-    await(store.create(collection, "k", 1, document));
+    await(create(collection, "k", 1, document));
 
-    StoredRecord updated = await(store.update(collection, "k", new JsonObject(), Precondition.NONE));
+    StoredRecord updated = await(update(collection, "k", new JsonObject(), Precondition.NONE));
 
     assertThat(updated.version()).isEqualTo(2);
     assertThat(json(await(store.get(collection, "k")))).isEqualTo(document);
@@ -204,29 +250,29 @@ abstract class RecordStoreContract {
   // ---- delete
 
   @Test
-  void deleteRemovesTheRecordAndReturnsItsLastState() {
-    await(store.create(collection, "k", 5, new JsonObject().put("a", 1)));
-    await(store.update(collection, "k", new JsonObject().put("b", 2), Precondition.NONE));
+  void deleteRemovesTheRecordAndReturnsItsLastDocumentAtTheTombstonesVersion() {
+    await(create(collection, "k", 5, new JsonObject().put("a", 1)));
+    await(update(collection, "k", new JsonObject().put("b", 2), Precondition.NONE));
 
-    StoredRecord deleted = await(store.delete(collection, "k", Precondition.NONE));
+    StoredRecord deleted = await(delete(collection, "k", Precondition.NONE));
 
-    assertThat(deleted.version()).isEqualTo(2);
+    assertThat(deleted.version()).isEqualTo(3);
     assertThat(deleted.slot()).isEqualTo(5);
     assertThat(json(deleted)).isEqualTo(new JsonObject().put("a", 1).put("b", 2));
     assertThat(await(store.get(collection, "k"))).isNull();
-    assertThat(failureOf(store.delete(collection, "k", Precondition.NONE)))
+    assertThat(failureOf(delete(collection, "k", Precondition.NONE)))
         .isInstanceOf(StoreException.NotFound.class);
   }
 
   @Test
-  void aKeyCreatedAgainAfterDeleteStartsAtVersionOne() {
-    await(store.create(collection, "k", 1, new JsonObject().put("life", 1)));
-    await(store.replace(collection, "k", new JsonObject().put("life", 1), Precondition.NONE));
-    await(store.delete(collection, "k", Precondition.NONE));
+  void aKeyCreatedAgainAfterDeleteContinuesFromTheTombstonesVersion() {
+    await(create(collection, "k", 1, new JsonObject().put("life", 1)));
+    await(replace(collection, "k", new JsonObject().put("life", 1), Precondition.NONE));
+    await(delete(collection, "k", Precondition.NONE));
 
-    StoredRecord again = await(store.create(collection, "k", 1, new JsonObject().put("life", 2)));
+    StoredRecord again = await(create(collection, "k", 1, new JsonObject().put("life", 2)));
 
-    assertThat(again.version()).isEqualTo(1);
+    assertThat(again.version()).isEqualTo(4);
     assertThat(json(await(store.get(collection, "k")))).isEqualTo(new JsonObject().put("life", 2));
   }
 
@@ -234,25 +280,25 @@ abstract class RecordStoreContract {
 
   @Test
   void everyChangeIncrementsTheVersionByOne() {
-    assertThat(await(store.create(collection, "k", 1, new JsonObject())).version()).isEqualTo(1);
-    assertThat(await(store.replace(collection, "k", new JsonObject().put("a", 1), Precondition.NONE)).version())
+    assertThat(await(create(collection, "k", 1, new JsonObject())).version()).isEqualTo(1);
+    assertThat(await(replace(collection, "k", new JsonObject().put("a", 1), Precondition.NONE)).version())
         .isEqualTo(2);
-    assertThat(await(store.update(collection, "k", new JsonObject().put("b", 1), Precondition.version(2))).version())
+    assertThat(await(update(collection, "k", new JsonObject().put("b", 1), Precondition.version(2))).version())
         .isEqualTo(3);
-    assertThat(await(store.update(collection, "k", new JsonObject().put("c", 1), Precondition.EXISTS)).version())
+    assertThat(await(update(collection, "k", new JsonObject().put("c", 1), Precondition.EXISTS)).version())
         .isEqualTo(4);
-    assertThat(await(store.replace(collection, "k", new JsonObject(), Precondition.version(4))).version())
+    assertThat(await(replace(collection, "k", new JsonObject(), Precondition.version(4))).version())
         .isEqualTo(5);
     assertThat(await(store.get(collection, "k")).version()).isEqualTo(5);
-    assertThat(await(store.delete(collection, "k", Precondition.version(5))).version()).isEqualTo(5);
+    assertThat(await(delete(collection, "k", Precondition.version(5))).version()).isEqualTo(6);
   }
 
   @Test
   void aWriteBasedOnAnOldVersionIsRejectedAfterAnotherWriteWon() {
-    await(store.create(collection, "k", 1, new JsonObject().put("n", 0)));
-    await(store.replace(collection, "k", new JsonObject().put("n", 1), Precondition.version(1)));
+    await(create(collection, "k", 1, new JsonObject().put("n", 0)));
+    await(replace(collection, "k", new JsonObject().put("n", 1), Precondition.version(1)));
 
-    Throwable lost = failureOf(store.replace(collection, "k", new JsonObject().put("n", 2), Precondition.version(1)));
+    Throwable lost = failureOf(replace(collection, "k", new JsonObject().put("n", 2), Precondition.version(1)));
 
     assertThat(lost).isInstanceOf(StoreException.VersionMismatch.class);
     assertThat(((StoreException.VersionMismatch) lost).current()).isEqualTo(2);
@@ -266,19 +312,21 @@ abstract class RecordStoreContract {
     REPLACE {
       @Override
       Future<StoredRecord> apply(RecordStore store, String collection, String key, Precondition precondition) {
-        return store.replace(collection, key, new JsonObject().put("written", "replace"), precondition);
+        return store.replace(collection, key, new JsonObject().put("written", "replace"), precondition, EPOCH)
+            .map(Change::record);
       }
     },
     UPDATE {
       @Override
       Future<StoredRecord> apply(RecordStore store, String collection, String key, Precondition precondition) {
-        return store.update(collection, key, new JsonObject().put("written", "update"), precondition);
+        return store.update(collection, key, new JsonObject().put("written", "update"), precondition, EPOCH)
+            .map(Change::record);
       }
     },
     DELETE {
       @Override
       Future<StoredRecord> apply(RecordStore store, String collection, String key, Precondition precondition) {
-        return store.delete(collection, key, precondition);
+        return store.delete(collection, key, precondition, EPOCH).map(Change::record);
       }
     };
 
@@ -354,7 +402,7 @@ abstract class RecordStoreContract {
 
     StoredRecord after = await(store.get(collection, "k"));
     if (write == Write.DELETE) {
-      assertThat(result.version()).isEqualTo(2);
+      assertThat(result.version()).isEqualTo(3);
       assertThat(after).isNull();
     } else {
       assertThat(result.version()).isEqualTo(3);
@@ -377,8 +425,8 @@ abstract class RecordStoreContract {
   }
 
   private JsonObject createAtVersionTwo(String key) {
-    await(store.create(collection, key, 1, new JsonObject().put("step", 1)));
-    return json(await(store.update(collection, key, new JsonObject().put("step", 2), Precondition.NONE)));
+    await(create(collection, key, 1, new JsonObject().put("step", 1)));
+    return json(await(update(collection, key, new JsonObject().put("step", 2), Precondition.NONE)));
   }
 
   // ---- keys and documents
@@ -393,7 +441,7 @@ abstract class RecordStoreContract {
         .put("combining", "e\u0301")
         .put("astral", new JsonArray().add("𝄞").add("🀄"));
 
-    await(store.create(unicodeCollection, key, 1, document));
+    await(create(unicodeCollection, key, 1, document));
     StoredRecord read = await(store.get(unicodeCollection, key));
 
     assertThat(read.key()).isEqualTo(key);
@@ -402,7 +450,7 @@ abstract class RecordStoreContract {
     assertThat(json(read).getString("text")).isEqualTo(document.getString("text"));
     assertThat(await(keys(store, unicodeCollection))).containsExactly(key);
     JsonObject patch = new JsonObject().put("🎉", "ü");
-    StoredRecord updated = await(store.update(unicodeCollection, key, patch, Precondition.version(1)));
+    StoredRecord updated = await(update(unicodeCollection, key, patch, Precondition.version(1)));
     assertThat(json(updated)).isEqualTo(document.copy().put("🎉", "ü"));
   }
 
@@ -412,9 +460,9 @@ abstract class RecordStoreContract {
     // merge it with "key"); "Straße" and "STRASSE" are equal under case-insensitive collations.
     List<String> keys = List.of("key", "Key", "KEY", "key ", "caf\u00e9", "cafe\u0301", "Straße", "STRASSE");
     for (int i = 0; i < keys.size(); i++) {
-      await(store.create(collection, keys.get(i), i, new JsonObject().put("i", i)));
+      await(create(collection, keys.get(i), i, new JsonObject().put("i", i)));
     }
-    await(store.update(collection, "Key", new JsonObject().put("touched", true), Precondition.version(1)));
+    await(update(collection, "Key", new JsonObject().put("touched", true), Precondition.version(1)));
 
     for (int i = 0; i < keys.size(); i++) {
       StoredRecord read = await(store.get(collection, keys.get(i)));
@@ -431,9 +479,9 @@ abstract class RecordStoreContract {
   void keysAreListedInCodePointOrder() {
     // U+FFFD sorts after an emoji by UTF-16 units but before it by code points.
     for (String key : List.of("\uD83D\uDE00", "b", "\uFFFD", "a", "B", "aa", "a ")) {
-      await(store.create(collection, key, 1, new JsonObject()));
+      await(create(collection, key, 1, new JsonObject()));
     }
-    await(store.create(collection + "_other", "zzz", 1, new JsonObject()));
+    await(create(collection + "_other", "zzz", 1, new JsonObject()));
 
     assertThat(await(keys(store, collection)))
         .containsExactly("B", "a", "a ", "aa", "b", "\uFFFD", "\uD83D\uDE00");
@@ -443,11 +491,11 @@ abstract class RecordStoreContract {
   void countFollowsCreatesAndDeletes() {
     long before = await(count(store));
 
-    await(store.create(collection, "a", 1, new JsonObject()));
-    await(store.create(collection, "b", 1, new JsonObject()));
+    await(create(collection, "a", 1, new JsonObject()));
+    await(create(collection, "b", 1, new JsonObject()));
     assertThat(await(count(store))).isEqualTo(before + 2);
 
-    await(store.delete(collection, "a", Precondition.NONE));
+    await(delete(collection, "a", Precondition.NONE));
     assertThat(await(count(store))).isEqualTo(before + 1);
   }
 
@@ -460,8 +508,8 @@ abstract class RecordStoreContract {
     JsonObject document = new JsonObject().put("big", text.toString()).put("n", 1);
     assertThat(document.encode().length()).isGreaterThan(64 * 1024);
 
-    await(store.create(collection, "big", 1, document));
-    StoredRecord updated = await(store.update(collection, "big", new JsonObject().put("n", 2), Precondition.version(1)));
+    await(create(collection, "big", 1, document));
+    StoredRecord updated = await(update(collection, "big", new JsonObject().put("n", 2), Precondition.version(1)));
 
     assertThat(json(updated)).isEqualTo(document.copy().put("n", 2));
     StoredRecord read = await(store.get(collection, "big"));
@@ -473,7 +521,7 @@ abstract class RecordStoreContract {
   @Test
   void keysThatLookLikeSqlAreJustKeys() {
     String key = "x'); DROP TABLE records; -- \\ \" `";
-    await(store.create(collection, key, 1, new JsonObject().put("v", "'; DELETE FROM records; --")));
+    await(create(collection, key, 1, new JsonObject().put("v", "'; DELETE FROM records; --")));
 
     assertThat(await(store.get(collection, key)).key()).isEqualTo(key);
     assertThat(json(await(store.get(collection, key))).getString("v")).isEqualTo("'; DELETE FROM records; --");
@@ -487,7 +535,7 @@ abstract class RecordStoreContract {
     String longestKey = "😀".repeat(RecordStore.MAX_KEY_LENGTH);
     String longestCollection = "é".repeat(RecordStore.MAX_COLLECTION_LENGTH - collection.length()) + collection;
 
-    await(store.create(longestCollection, longestKey, 1, new JsonObject().put("ok", true)));
+    await(create(longestCollection, longestKey, 1, new JsonObject().put("ok", true)));
 
     assertThat(await(store.get(longestCollection, longestKey)).key()).isEqualTo(longestKey);
   }
@@ -498,16 +546,16 @@ abstract class RecordStoreContract {
     String tooLongCollection = "c".repeat(RecordStore.MAX_COLLECTION_LENGTH + 1);
     JsonObject document = new JsonObject();
 
-    assertInvalid(store.create(collection, tooLongKey, 1, document), "key is 256 characters");
-    assertInvalid(store.create(tooLongCollection, "k", 1, document), "collection is 65 characters");
-    assertInvalid(store.create(collection, "", 1, document), "key must not be empty");
-    assertInvalid(store.create(collection, null, 1, document), "key must not be empty");
-    assertInvalid(store.create(collection, "bad\uD800", 1, document), "unpaired surrogate");
-    assertInvalid(store.create(collection, "k", -1, document), "slot");
-    assertInvalid(store.create(collection, "k", 1, null), "document");
-    assertInvalid(store.replace(collection, "k", null, Precondition.NONE), "document");
-    assertInvalid(store.update(collection, "k", null, Precondition.NONE), "patch");
-    assertInvalid(store.delete(collection, "k", null), "precondition");
+    assertInvalid(create(collection, tooLongKey, 1, document), "key is 256 characters");
+    assertInvalid(create(tooLongCollection, "k", 1, document), "collection is 65 characters");
+    assertInvalid(create(collection, "", 1, document), "key must not be empty");
+    assertInvalid(create(collection, null, 1, document), "key must not be empty");
+    assertInvalid(create(collection, "bad\uD800", 1, document), "unpaired surrogate");
+    assertInvalid(create(collection, "k", -1, document), "slot");
+    assertInvalid(create(collection, "k", 1, null), "document");
+    assertInvalid(replace(collection, "k", null, Precondition.NONE), "document");
+    assertInvalid(update(collection, "k", null, Precondition.NONE), "patch");
+    assertInvalid(delete(collection, "k", null), "precondition");
     assertInvalid(store.get(collection, "\uDC00"), "unpaired surrogate");
     assertThat(await(keys(store, collection))).isEmpty();
   }
@@ -517,14 +565,14 @@ abstract class RecordStoreContract {
   @Test
   void concurrentUpdatesOfOneKeyAllApplyWithConsecutiveVersions() throws Exception {
     int writers = 40;
-    await(store.create(collection, "hot", 1, new JsonObject()));
+    await(create(collection, "hot", 1, new JsonObject()));
     ExecutorService callers = Executors.newFixedThreadPool(8);
     List<Future<StoredRecord>> updates = new ArrayList<>();
     try {
       List<java.util.concurrent.Future<Future<StoredRecord>>> submitted = new ArrayList<>();
       for (int i = 0; i < writers; i++) {
         JsonObject patch = new JsonObject().put("w" + i, i);
-        submitted.add(callers.submit(() -> store.update(collection, "hot", patch, Precondition.EXISTS)));
+        submitted.add(callers.submit(() -> update(collection, "hot", patch, Precondition.EXISTS)));
       }
       for (java.util.concurrent.Future<Future<StoredRecord>> call : submitted) {
         updates.add(call.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
@@ -553,7 +601,7 @@ abstract class RecordStoreContract {
     int creators = 20;
     List<Future<StoredRecord>> creates = new ArrayList<>();
     for (int i = 0; i < creators; i++) {
-      creates.add(store.create(collection, "once", i, new JsonObject().put("by", i)));
+      creates.add(create(collection, "once", i, new JsonObject().put("by", i)));
     }
 
     int won = 0;
@@ -581,13 +629,13 @@ abstract class RecordStoreContract {
     CompletableFuture<List<Boolean>> onCaller = new CompletableFuture<>();
     caller.runOnContext(ignored -> {
       List<Boolean> checks = new ArrayList<>();
-      store.create(collection, "ctx", 1, new JsonObject())
+      create(collection, "ctx", 1, new JsonObject())
           .andThen(created -> checks.add(Vertx.currentContext() == caller))
-          .compose(created -> store.update(collection, "ctx", new JsonObject().put("a", 1), Precondition.version(1)))
+          .compose(created -> update(collection, "ctx", new JsonObject().put("a", 1), Precondition.version(1)))
           .andThen(updated -> checks.add(Vertx.currentContext() == caller))
           .compose(updated -> store.get(collection, "ctx"))
           .andThen(read -> checks.add(Vertx.currentContext() == caller))
-          .compose(read -> store.delete(collection, "ctx", Precondition.version(9)))
+          .compose(read -> delete(collection, "ctx", Precondition.version(9)))
           .onComplete(deleted -> {
             checks.add(deleted.cause() instanceof StoreException.VersionMismatch);
             checks.add(Vertx.currentContext() == caller);

@@ -17,4 +17,13 @@ public final class InProcessIdAllocator implements IdAllocator {
     }
     return Future.succeededFuture(counters.computeIfAbsent(collection, c -> new AtomicLong()).incrementAndGet());
   }
+
+  @Override
+  public Future<Long> nextAbove(String collection, long floor) {
+    if (collection == null || collection.isEmpty()) {
+      return Future.failedFuture(new IllegalArgumentException("collection must not be empty"));
+    }
+    AtomicLong counter = counters.computeIfAbsent(collection, c -> new AtomicLong());
+    return Future.succeededFuture(counter.updateAndGet(v -> Math.max(v, floor) + 1));
+  }
 }

@@ -1,4 +1,4 @@
-package io.shardgate.gateway.routing;
+package io.shardgate.cluster.routing;
 
 import io.shardgate.cluster.membership.MemberInfo;
 import io.shardgate.cluster.membership.MembershipView;
@@ -71,6 +71,15 @@ public final class Routing {
   public MemberInfo primary(int slot) {
     String id = table.primary(slot);
     return id == null ? null : view.members().get(id);
+  }
+
+  /** Ordered replica ids of the slot, primary first. */
+  public List<String> replicaIds(int slot) {
+    return table.replicas(slot);
+  }
+
+  public MemberInfo member(String id) {
+    return view.members().get(id);
   }
 
   public boolean isLive(String memberId) {

@@ -1,4 +1,4 @@
-package io.shardgate.gateway.routing;
+package io.shardgate.cluster.routing;
 
 import io.shardgate.cluster.membership.MembershipView;
 import io.shardgate.cluster.placement.Placement;

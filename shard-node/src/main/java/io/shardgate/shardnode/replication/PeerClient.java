@@ -1,0 +1,129 @@
+package io.shardgate.shardnode.replication;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.shardgate.cluster.membership.MemberInfo;
+import io.shardgate.shardnode.store.LogSlice;
+import io.shardgate.shardnode.store.OplogEntry;
+import io.shardgate.shardnode.store.RecordState;
+import io.shardgate.shardnode.store.SlotPosition;
+import io.shardgate.shardnode.store.SlotSnapshot;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * HTTP calls from this shard node to its peers: push an entry, read a log slice, read one record's
+ * state, copy a slot, announce a return (handoff). Every call has a deadline and a bounded pool.
+ */
+public final class PeerClient {
+  /** A peer refused an entry: it has seen a newer epoch (this node is not primary any more) or a gap. */
+  public static final class Refused extends RuntimeException {
+    public Refused(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private final HttpClient client;
+  private final String self;
+  private final long timeoutMs;
+  /** Catch-up calls move whole log slices and slots: a looser deadline than a single push. */
+  private final long bulkTimeoutMs;
+  private final Timer pushLatency;
+
+  public PeerClient(Vertx vertx, String self, long timeoutMs, MeterRegistry meters) {
+    this.self = self;
+    this.timeoutMs = timeoutMs;
+    this.bulkTimeoutMs = Math.max(10_000, timeoutMs * 10);
+    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) Math.min(timeoutMs, 1000))
+        .setMetricsName("shard-peers"), new PoolOptions().setHttp1MaxSize(16).setMaxWaitQueueSize(1024));
+    this.pushLatency = Timer.builder("shardgate.replication.push").tag("node", self)
+        .description("Time to push one entry to a replica and have it applied").register(meters);
+  }
+
+  public Future<Void> push(MemberInfo peer, OplogEntry entry) {
+    long start = System.nanoTime();
+    return call(peer, HttpMethod.POST, "/replication/apply", entry.toJson().toBuffer(), timeoutMs).compose(resp -> {
+      if (resp.status == 204) {
+        pushLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        return Future.<Void>succeededFuture();
+      }
+      return Future.failedFuture(new Refused(peer.id() + " refused entry " + entry.position() + " of slot " + entry.slot()
+          + ": " + resp.status + " " + resp.body));
+    });
+  }
+
+  public Future<LogSlice> readLog(MemberInfo peer, int slot, SlotPosition after, int limit) {
+    return json(peer, HttpMethod.GET, "/replication/log/" + slot + "?afterEpoch=" + after.epoch() + "&afterSeq="
+        + after.seq() + "&limit=" + limit, null).map(Wire::slice);
+  }
+
+  public Future<RecordState> state(MemberInfo peer, int slot, String collection, String key) {
+    return json(peer, HttpMethod.GET, "/replication/state/" + slot + "?collection=" + enc(collection) + "&key=" + enc(key),
+        null).map(RecordState::fromJson);
+  }
+
+  public Future<SlotSnapshot> snapshot(MemberInfo peer, int slot) {
+    return json(peer, HttpMethod.GET, "/replication/snapshot/" + slot, null).map(Wire::snapshot);
+  }
+
+  /** Tells a peer that this node is back: it must count it as live and finish its in-flight writes. */
+  public Future<Void> handoff(MemberInfo peer, long presentForMs) {
+    return json(peer, HttpMethod.POST, "/replication/handoff",
+        new JsonObject().put("node", self).put("ttlMs", presentForMs).toBuffer()).mapEmpty();
+  }
+
+  /** Renews the handoff's presence while this node finishes catching up. */
+  public Future<Void> present(MemberInfo peer, long presentForMs) {
+    return call(peer, HttpMethod.POST, "/replication/present",
+        new JsonObject().put("node", self).put("ttlMs", presentForMs).toBuffer(), timeoutMs).compose(resp -> resp.status == 204
+            ? Future.<Void>succeededFuture() : Future.failedFuture(new IllegalStateException(peer.id() + " answered " + resp.status)));
+  }
+
+  /** Every slot position a peer holds. */
+  public Future<java.util.Map<Integer, SlotPosition>> positions(MemberInfo peer) {
+    return json(peer, HttpMethod.GET, "/replication/positions", null).map(json -> {
+      java.util.Map<Integer, SlotPosition> all = new java.util.HashMap<>();
+      for (String slot : json.fieldNames()) {
+        all.put(Integer.parseInt(slot), Wire.position(json.getJsonArray(slot)));
+      }
+      return all;
+    });
+  }
+
+  private Future<JsonObject> json(MemberInfo peer, HttpMethod method, String uri, Buffer body) {
+    return call(peer, method, uri, body, bulkTimeoutMs).compose(resp -> resp.status == 200 ? Future.succeededFuture(new JsonObject(resp.body))
+        : Future.failedFuture(new IllegalStateException(peer.id() + " answered " + resp.status + " to " + uri + ": " + resp.body)));
+  }
+
+  private record Response(int status, Buffer body) {}
+
+  private Future<Response> call(MemberInfo peer, HttpMethod method, String uri, Buffer body, long deadlineMs) {
+    RequestOptions options = new RequestOptions().setMethod(method).setHost(peer.host()).setPort(peer.port()).setURI(uri)
+        .setIdleTimeout(deadlineMs).putHeader("x-source-node", self);
+    if (body != null) {
+      options.putHeader("content-type", "application/json");
+    }
+    return client.request(options)
+        .compose(req -> body == null ? req.send() : req.send(body))
+        .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), b)))
+        .timeout(deadlineMs, TimeUnit.MILLISECONDS);
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  public Future<Void> close() {
+    return client.close();
+  }
+}

@@ -1,0 +1,76 @@
+package io.shardgate.shardnode.replication;
+
+import io.shardgate.cluster.membership.MemberInfo;
+import io.shardgate.cluster.routing.Routing;
+import io.shardgate.cluster.routing.RoutingTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * This node's view of its peers: the routing table fed by the membership watcher, plus the peers that
+ * announced their return with a handoff and count as live for a while before their lease shows up.
+ */
+public final class Peers {
+  private final String self;
+  private final RoutingTable routing;
+  private final LongSupplier clockMillis;
+  private final Map<String, Long> presentUntil = new ConcurrentHashMap<>();
+
+  public Peers(String self, RoutingTable routing, LongSupplier clockMillis) {
+    this.self = self;
+    this.routing = routing;
+    this.clockMillis = clockMillis;
+  }
+
+  public String self() {
+    return self;
+  }
+
+  public boolean live(String id) {
+    Long until = presentUntil.get(id);
+    return routing.current().isLive(id) || (until != null && until > clockMillis.getAsLong());
+  }
+
+  /** A returning peer asked to be counted as live while it finishes catching up and takes its lease. */
+  public void markPresent(String id, long forMillis) {
+    presentUntil.put(id, clockMillis.getAsLong() + forMillis);
+  }
+
+  public Ownership ownership(int slot) {
+    return Ownership.decide(routing.current().replicaIds(slot), self, this::live);
+  }
+
+  public int slotOf(String collection, String key) {
+    return routing.current().slotOf(collection, key);
+  }
+
+  public MemberInfo member(String id) {
+    return routing.current().member(id);
+  }
+
+  /** Slots whose replica list includes this node. */
+  public List<Integer> ownSlots() {
+    Routing r = routing.current();
+    List<Integer> slots = new ArrayList<>();
+    for (int slot = 0; slot < r.slots(); slot++) {
+      if (r.replicaIds(slot).contains(self)) {
+        slots.add(slot);
+      }
+    }
+    return slots;
+  }
+
+  /** The peer to copy a slot from: the first other replica that is live, or null when none is. */
+  public MemberInfo sourceFor(int slot) {
+    Routing r = routing.current();
+    for (String id : r.replicaIds(slot)) {
+      if (!id.equals(self) && r.isLive(id)) {
+        return r.member(id);
+      }
+    }
+    return null;
+  }
+}

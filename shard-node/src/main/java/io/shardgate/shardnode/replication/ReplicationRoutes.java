@@ -1,0 +1,166 @@
+package io.shardgate.shardnode.replication;
+
+import io.shardgate.cluster.http.Problem;
+import io.shardgate.cluster.membership.MemberInfo;
+import io.shardgate.shardnode.store.OplogEntry;
+import io.shardgate.shardnode.store.RecordStore;
+import io.shardgate.shardnode.store.SlotPosition;
+import io.shardgate.shardnode.store.StoreException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * The peer-to-peer API under /replication: apply a pushed entry (pulling what is missing from the
+ * sender first), serve log slices, record states and slot copies to catching-up peers, and take a
+ * returning peer's handoff.
+ */
+public final class ReplicationRoutes {
+  private final RecordStore store;
+  private final Peers peers;
+  private final SlotLocks locks;
+  private final SlotSync sync;
+
+  public ReplicationRoutes(RecordStore store, Peers peers, SlotLocks locks, SlotSync sync) {
+    this.store = store;
+    this.peers = peers;
+    this.locks = locks;
+    this.sync = sync;
+  }
+
+  public void mount(Router router, int maxBodyBytes) {
+    router.route("/replication/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+    router.post("/replication/apply").handler(this::apply);
+    router.get("/replication/log/:slot").handler(this::log);
+    router.get("/replication/state/:slot").handler(this::state);
+    router.get("/replication/snapshot/:slot").handler(this::snapshot);
+    router.post("/replication/handoff").handler(this::handoff);
+    router.post("/replication/present").handler(this::present);
+    router.get("/replication/positions").handler(this::positions);
+  }
+
+  private void apply(RoutingContext ctx) {
+    OplogEntry entry;
+    try {
+      entry = OplogEntry.fromJson(ctx.body().asJsonObject());
+    } catch (RuntimeException e) {
+      Problem.badRequest("not an oplog entry: " + e.getMessage()).send(ctx.response());
+      return;
+    }
+    MemberInfo sender = peers.member(String.valueOf(ctx.request().getHeader("x-source-node")));
+    locks.run(entry.slot(), () -> store.apply(entry).recover(e -> {
+      if (e instanceof StoreException.Gap && sender != null) {
+        // Missed entries (e.g. pushed while this node was catching up): pull them from the sender.
+        return sync.syncLocked(sender, entry.slot()).compose(n -> store.apply(entry));
+      }
+      return Future.failedFuture(e);
+    })).onComplete(ar -> {
+      if (ar.succeeded()) {
+        ctx.response().setStatusCode(204).end();
+      } else if (ar.cause() instanceof StoreException.StaleEpoch stale) {
+        Problem.of(409, "stale-epoch", "Stale epoch", stale.getMessage()).send(ctx.response());
+      } else if (ar.cause() instanceof StoreException.Gap gap) {
+        Problem.of(409, "gap", "Gap", gap.getMessage()).send(ctx.response());
+      } else {
+        Problem.unavailable("could not apply: " + ar.cause()).send(ctx.response());
+      }
+    });
+  }
+
+  private void log(RoutingContext ctx) {
+    Integer slot = slot(ctx);
+    if (slot == null) {
+      return;
+    }
+    SlotPosition after = new SlotPosition(longParam(ctx, "afterEpoch"), longParam(ctx, "afterSeq"));
+    int limit = (int) Math.max(1, Math.min(10_000, longParam(ctx, "limit")));
+    reply(ctx, store.readLog(slot, after, limit).map(Wire::slice));
+  }
+
+  private void state(RoutingContext ctx) {
+    Integer slot = slot(ctx);
+    String collection = ctx.queryParams().get("collection");
+    String key = ctx.queryParams().get("key");
+    if (slot == null) {
+      return;
+    }
+    if (collection == null || key == null) {
+      Problem.badRequest("collection and key are required").send(ctx.response());
+      return;
+    }
+    reply(ctx, store.state(collection, key, slot).map(s -> s.toJson()));
+  }
+
+  private void snapshot(RoutingContext ctx) {
+    Integer slot = slot(ctx);
+    if (slot != null) {
+      reply(ctx, store.snapshot(slot).map(Wire::snapshot));
+    }
+  }
+
+  /**
+   * A returning peer announces itself: count it as live from now on (so this node stops acting as
+   * primary where the peer is ahead and replicates to it where it is behind), then answer once every
+   * write already in flight has finished, so the peer's final sync sees all of them.
+   */
+  private void handoff(RoutingContext ctx) {
+    JsonObject body = ctx.body().asJsonObject();
+    String node = body == null ? null : body.getString("node");
+    if (node == null || peers.member(node) == null) {
+      Problem.badRequest("handoff needs the id of a member").send(ctx.response());
+      return;
+    }
+    peers.markPresent(node, Math.max(1000, body.getLong("ttlMs", 6000L)));
+    reply(ctx, locks.drain().map(v -> new JsonObject().put("node", peers.self())));
+  }
+
+  /** A returning peer, still catching up, renews the handoff's "count me as live" without a drain. */
+  private void present(RoutingContext ctx) {
+    JsonObject body = ctx.body().asJsonObject();
+    String node = body == null ? null : body.getString("node");
+    if (node == null || peers.member(node) == null) {
+      Problem.badRequest("present needs the id of a member").send(ctx.response());
+      return;
+    }
+    peers.markPresent(node, Math.max(1000, body.getLong("ttlMs", 6000L)));
+    ctx.response().setStatusCode(204).end();
+  }
+
+  /** Every slot's position on this node, so a catching-up peer syncs only the slots that differ. */
+  private void positions(RoutingContext ctx) {
+    reply(ctx, store.positions().map(all -> {
+      JsonObject json = new JsonObject();
+      all.forEach((slot, p) -> json.put(Integer.toString(slot), Wire.position(p)));
+      return json;
+    }));
+  }
+
+  private static void reply(RoutingContext ctx, Future<JsonObject> result) {
+    result.onComplete(ar -> {
+      if (ar.succeeded()) {
+        ctx.response().putHeader("content-type", "application/json").end(ar.result().toBuffer());
+      } else {
+        Problem.unavailable(String.valueOf(ar.cause())).send(ctx.response());
+      }
+    });
+  }
+
+  private static Integer slot(RoutingContext ctx) {
+    try {
+      return Integer.parseInt(ctx.pathParam("slot"));
+    } catch (NumberFormatException e) {
+      Problem.badRequest("slot must be a number").send(ctx.response());
+      return null;
+    }
+  }
+
+  private static long longParam(RoutingContext ctx, String name) {
+    try {
+      return Long.parseLong(ctx.queryParams().get(name));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+}
