@@ -102,14 +102,17 @@ class FaultIT {
     LoadDriver load = load("pause");
     load.start();
     awaitProgress(load, 200, "writes before the pause");
-    cluster.signal("shard-1", "STOP");
-    try {
-      ProcessCluster.awaitCondition(Duration.ofSeconds(15), "shard-1's lease lapses while paused", () -> !isLive("shard-1"));
-      awaitProgress(load, 200, "writes taken over by the successors");
-    } finally {
-      cluster.signal("shard-1", "CONT");
-    }
-    ProcessCluster.awaitCondition(Duration.ofSeconds(30), "shard-1 serving again", () -> isLive("shard-1"));
+    cluster.frozen("shard-1", () -> {
+      cluster.signal("shard-1", "STOP");
+      try {
+        ProcessCluster.awaitCondition(Duration.ofSeconds(15), "shard-1's lease lapses while paused", () -> !isLive("shard-1"));
+        awaitProgress(load, 200, "writes taken over by the successors");
+      } finally {
+        cluster.signal("shard-1", "CONT");
+      }
+      ProcessCluster.awaitCondition(Duration.ofSeconds(30), "shard-1 serving again", () -> isLive("shard-1"));
+      return null;
+    });
     awaitProgress(load, 200, "writes after shard-1 returned");
     LoadDriver.Report report = load.stopAndVerify();
     assertSafe(report);
@@ -122,6 +125,25 @@ class FaultIT {
     int leaseAgain = log.indexOf("holds its lease", lapse);
     assertThat(caughtUp).as("caught up after the lapse").isGreaterThan(lapse);
     assertThat(leaseAgain).as("took the lease only after catching up").isGreaterThan(caughtUp);
+  }
+
+  @Test
+  @Order(4)
+  void aRollingRestartUnderLoadFailsNoRequest() throws Exception {
+    LoadDriver load = load("rolling");
+    load.start();
+    for (String node : List.of("shard-1", "shard-2", "shard-3")) {
+      awaitProgress(load, 100, "writes before restarting " + node);
+      cluster.terminate(node);
+      awaitProgress(load, 100, "writes while " + node + " is away");
+      cluster.startShard(node);
+      ProcessCluster.awaitCondition(Duration.ofSeconds(15), node + " live again", () -> isLive(node));
+    }
+    awaitProgress(load, 100, "writes at the end");
+    LoadDriver.Report report = load.stopAndVerify();
+    assertSafe(report);
+    assertThat(report.writeErrors() + report.readErrors()).as("no request fails: %s", report.summary()).isZero();
+    assertReplicasIdentical();
   }
 
   private static LoadDriver load(String name) {

@@ -82,7 +82,7 @@ public final class ShardNodeVerticle extends VerticleBase {
     locks = new SlotLocks();
     peerClient = new PeerClient(vertx, self.id(), r.pushTimeoutMs(), meters);
     SlotSync sync = new SlotSync(store, peerClient, r.catchUpBatch(), self.id(), meters);
-    replicator = new Replicator(peers, locks, peerClient, epochs, this::serving, meters);
+    replicator = new Replicator(peers, locks, peerClient, epochs, this::serving, () -> presence.holdsLease(), meters);
     // After its handoff a returning node renews its presence with its peers every lease renewal until
     // it holds its lease; each renewal counts for a lease ttl.
     catchUp = new CatchUp(vertx, peers, store, locks, sync, peerClient, config.lease().ttlMs(), config.lease().renewMs(),
@@ -152,15 +152,20 @@ public final class ShardNodeVerticle extends VerticleBase {
     return System.nanoTime() / 1_000_000;
   }
 
+  /**
+   * Graceful leave: refuse new requests (gateways retry them elsewhere), let in-flight writes finish
+   * while the lease is still held so they are acknowledged, give the lease up (gateways and peers hear
+   * of it at once), keep refusing for the drain period while stale views catch up, then close.
+   */
   @Override
   public Future<?> stop() {
     state = State.LEAVING;
     vertx.cancelTimer(trimTimer);
-    LOG.info("{} leaving: giving up its lease, then finishing in-flight requests", self.id());
-    Future<Void> left = presence == null ? Future.succeededFuture() : presence.stop();
-    return left
-        .compose(v -> vertx.timer(config.replication().drainMs()))
-        .eventually(() -> locks == null ? Future.succeededFuture() : locks.drain())
+    LOG.info("{} leaving: finishing in-flight writes, then giving up its lease", self.id());
+    Future<Void> inFlight = locks == null ? Future.succeededFuture() : locks.drain();
+    return inFlight
+        .eventually(() -> presence == null ? Future.succeededFuture() : presence.stop())
+        .eventually(() -> vertx.timer(config.replication().drainMs()))
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())
         .eventually(() -> watcher == null ? Future.succeededFuture() : watcher.stop())
         .eventually(() -> peerClient == null ? Future.succeededFuture() : peerClient.close())

@@ -98,7 +98,7 @@ public final class ConfigLoader {
     Settings.Replication replication = new Settings.Replication(rp.number("pushTimeoutMs", 1000, 10, 60_000),
         rp.integer("catchUpBatch", 500, 1, 100_000), rp.integer("oplogRetentionPerSlot", 10_000, 1, 100_000_000),
         rp.number("trimIntervalMs", 5000, 100, 3_600_000), rp.number("drainMs", 1000, 0, 60_000),
-        rp.integer("notPrimaryRetries", 4, 0, 100), rp.number("notPrimaryRetryDelayMs", 100, 1, 10_000));
+        rp.integer("notPrimaryRetries", 10, 0, 100), rp.number("notPrimaryRetryDelayMs", 100, 1, 10_000));
     ConfigReader m = r.child("mysql");
     Settings.MySql mysql = new Settings.MySql(m.string("host", "127.0.0.1"), m.integer("port", 3306, 1, 65535),
         m.string("user", "shardgate"), m.string("password", "shardgate"), id(m, "databasePrefix", "shardgate_"),

@@ -42,6 +42,7 @@ public final class LoadDriver {
   private final AtomicLong versionConflicts = new AtomicLong();
   private final AtomicLong longestWriteGapMs = new AtomicLong();
   private final AtomicLong longestReadGapMs = new AtomicLong();
+  private final Map<String, AtomicLong> errorsByAnswer = new ConcurrentHashMap<>();
   private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
   private volatile boolean running;
   private final List<Thread> threads = new ArrayList<>();
@@ -104,8 +105,10 @@ public final class LoadDriver {
             + " was acknowledged and at most " + lastAttempted.get(k) + " attempted");
       }
     }
+    Map<String, Long> errors = new java.util.TreeMap<>();
+    errorsByAnswer.forEach((k, v) -> errors.put(k, v.get()));
     return new Report(requests.get(), writeErrors.get(), readErrors.get(), acked.get(), lost, staleReads.get(),
-        versionConflicts.get(), longestWriteGapMs.get(), longestReadGapMs.get(), List.copyOf(problems));
+        versionConflicts.get(), longestWriteGapMs.get(), longestReadGapMs.get(), List.copyOf(problems), errors);
   }
 
   private void write(int writer) {
@@ -130,6 +133,7 @@ public final class LoadDriver {
           }
         } else {
           writeErrors.incrementAndGet();
+          countError("PUT", a);
           if (a.status >= 400 && a.status < 500) {
             problems.add("PUT " + key(k) + " answered " + a.status + ": " + a.body);
           }
@@ -158,9 +162,23 @@ public final class LoadDriver {
         }
       } else {
         readErrors.incrementAndGet();
+        countError("GET", a);
         gapStart = gapStart == 0 ? now() : gapStart;
       }
     }
+  }
+
+  /** Errors by method, status and the first words of the problem detail: enough to tell causes apart. */
+  private void countError(String method, Answer a) {
+    String detail = "";
+    try {
+      detail = a.status > 0 ? new JsonObject(a.body).getString("detail", "") : a.body;
+    } catch (RuntimeException e) {
+      detail = a.body;
+    }
+    detail = detail.replaceAll("[0-9]+", "N");
+    String label = method + " " + a.status + " " + (detail.length() > 90 ? detail.substring(0, 90) : detail);
+    errorsByAnswer.computeIfAbsent(label, x -> new AtomicLong()).incrementAndGet();
   }
 
   private static Thread daemon(String name, Runnable body) {
@@ -219,13 +237,14 @@ public final class LoadDriver {
 
   /** What a run saw; {@code lost} counts keys whose final value is older than their last acknowledged write. */
   public record Report(long requests, long writeErrors, long readErrors, long acknowledgedWrites, long lostWrites,
-      long staleReads, long versionConflicts, long longestWriteGapMs, long longestReadGapMs, List<String> problems) {
+      long staleReads, long versionConflicts, long longestWriteGapMs, long longestReadGapMs, List<String> problems,
+      Map<String, Long> errors) {
 
     public String summary() {
       return String.format("requests %d, acknowledged writes %d, write errors %d, read errors %d, lost writes %d, "
               + "stale reads %d, versions acknowledged twice %d, longest write gap %d ms, longest read gap %d ms",
           requests, acknowledgedWrites, writeErrors, readErrors, lostWrites, staleReads, versionConflicts,
-          longestWriteGapMs, longestReadGapMs);
+          longestWriteGapMs, longestReadGapMs) + (errors.isEmpty() ? "" : "; errors " + errors);
     }
   }
 }

@@ -28,18 +28,24 @@ public final class Replicator {
   private final PeerClient client;
   private final IdAllocator epochs;
   private final BooleanSupplier serving;
+  private final BooleanSupplier leaseHeld;
   private final MeterRegistry meters;
   private final String node;
   /** Epochs this node took for slots during its current serving period; cleared when it stops serving. */
   private final Map<Integer, Long> slotEpochs = new HashMap<>();
 
+  /**
+   * @param serving whether the node takes new writes (caught up, holding its lease, not leaving)
+   * @param leaseHeld whether its lease is still held: checked again before acknowledging
+   */
   public Replicator(Peers peers, SlotLocks locks, PeerClient client, IdAllocator epochs, BooleanSupplier serving,
-      MeterRegistry meters) {
+      BooleanSupplier leaseHeld, MeterRegistry meters) {
     this.peers = peers;
     this.locks = locks;
     this.client = client;
     this.epochs = epochs;
     this.serving = serving;
+    this.leaseHeld = leaseHeld;
     this.meters = meters;
     this.node = peers.self();
   }
@@ -96,7 +102,7 @@ public final class Replicator {
         return refused("replica_failed", new WriteRefused(WriteRefused.Reason.UNACKNOWLEDGED,
             "the write was not confirmed by every replica: " + ar.cause().getMessage()));
       }
-      if (!serving.getAsBoolean()) {
+      if (!leaseHeld.getAsBoolean()) {
         // The lease lapsed while the write was in flight: another node may be primary now.
         return refused("lease_lapsed", new WriteRefused(WriteRefused.Reason.UNACKNOWLEDGED,
             node + " lost its lease during the write"));

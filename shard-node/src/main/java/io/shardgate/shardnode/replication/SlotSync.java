@@ -55,7 +55,9 @@ public final class SlotSync {
         return client.snapshot(source, slot).compose(store::install).compose(v -> round(source, slot, total, rounds + 1));
       }
       if (!slice.common().equals(position)) {
-        return rollBack(source, slot, slice.common()).compose(v -> round(source, slot, total, rounds + 1));
+        return agree(source, slot, slice.common(), 0)
+            .compose(common -> rollBack(source, slot, common))
+            .compose(v -> round(source, slot, total, rounds + 1));
       }
       if (slice.entries().isEmpty()) {
         return Future.succeededFuture(total);
@@ -74,6 +76,24 @@ public final class SlotSync {
       return Future.succeededFuture();
     }
     return store.apply(entries.get(from)).compose(v -> applyAll(entries, from + 1));
+  }
+
+  /**
+   * The latest position both logs hold. The source's answer is the last position of its own log at or
+   * below ours, which this node may never have had when the logs split in different epochs: step back
+   * on either side until both have it.
+   */
+  private Future<SlotPosition> agree(MemberInfo source, int slot, SlotPosition candidate, int steps) {
+    if (steps > 1000) {
+      return Future.failedFuture(new IllegalStateException("slot " + slot + ": no common position with " + source.id()));
+    }
+    return store.readLog(slot, candidate, 1).compose(mine -> {
+      if (mine.common().equals(candidate)) {
+        return Future.succeededFuture(candidate);
+      }
+      return client.readLog(source, slot, mine.common(), 1).compose(theirs -> theirs.common().equals(mine.common())
+          ? Future.succeededFuture(mine.common()) : agree(source, slot, theirs.common(), steps + 1));
+    });
   }
 
   private Future<Void> rollBack(MemberInfo source, int slot, SlotPosition common) {
