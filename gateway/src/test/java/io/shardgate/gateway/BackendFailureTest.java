@@ -85,7 +85,7 @@ class BackendFailureTest {
     }
     assertThat(details).anySatisfy(d -> assertThat(d).contains("overload"));
     String metrics = get("/metrics").body();
-    assertThat(metrics).contains("shardgate_gateway_unavailable_total{collection=\"expenses\",reason=\"backend_overload\"}");
+    assertThat(metrics).contains("shardgate_gateway_unavailable_total{collection=\"expenses\",reason=\"overload\"}");
   }
 
   @Test

@@ -65,7 +65,7 @@ class MembershipWatcherTest {
 
     assertThat(watcher.current()).isEqualTo(ONE_SHARD);
     assertThat(watcher.registryReachable()).isFalse();
-    assertThat(meters.counter("shardgate.membership.resyncs", "outcome", "error").count()).isEqualTo(2);
+    assertThat(meters.counter("shardgate.membership.resyncs", "observer", "process", "outcome", "error").count()).isEqualTo(2);
 
     registry.fetch = () -> Future.succeededFuture(TWO_SHARDS);
     registry.announce();
@@ -73,7 +73,7 @@ class MembershipWatcherTest {
 
     assertThat(watcher.registryReachable()).isTrue();
     assertThat(notified).containsExactly(ONE_SHARD, TWO_SHARDS);
-    assertThat(meters.counter("shardgate.membership.resyncs", "outcome", "ok").count()).isEqualTo(2);
+    assertThat(meters.counter("shardgate.membership.resyncs", "observer", "process", "outcome", "ok").count()).isEqualTo(2);
   }
 
   @Test
@@ -147,20 +147,21 @@ class MembershipWatcherTest {
     PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.fetch = () -> Future.succeededFuture(new MembershipView(
         Map.of("shard-1", SHARD_1, "shard-2", SHARD_2, "cache-1", CACHE_1), Set.of("shard-2", "cache-1")));
-    MembershipWatcher watcher = new MembershipWatcher(vertx, registry, prometheus, NO_PERIODIC_RESYNC, clock::get);
+    MembershipWatcher watcher = new MembershipWatcher(vertx, registry, prometheus, NO_PERIODIC_RESYNC, clock::get,
+        "gateway");
     await(watcher.start());
     clock.addAndGet(2_500);
 
     String scrape = prometheus.scrape();
 
     assertThat(scrape)
-        .contains("shardgate_membership_members{role=\"shard\"} 2")
-        .contains("shardgate_membership_members{role=\"cache\"} 1")
-        .contains("shardgate_membership_members{role=\"gateway\"} 0")
-        .contains("shardgate_membership_live{role=\"shard\"} 1")
-        .contains("shardgate_membership_live{role=\"cache\"} 1")
-        .contains("shardgate_membership_resyncs_total{outcome=\"ok\"} 1")
-        .contains("shardgate_membership_resyncs_total{outcome=\"error\"} 0")
-        .contains("shardgate_membership_view_age_seconds 2.5");
+        .contains("shardgate_membership_members{observer=\"gateway\",role=\"shard\"} 2")
+        .contains("shardgate_membership_members{observer=\"gateway\",role=\"cache\"} 1")
+        .contains("shardgate_membership_members{observer=\"gateway\",role=\"gateway\"} 0")
+        .contains("shardgate_membership_live{observer=\"gateway\",role=\"shard\"} 1")
+        .contains("shardgate_membership_live{observer=\"gateway\",role=\"cache\"} 1")
+        .contains("shardgate_membership_resyncs_total{observer=\"gateway\",outcome=\"ok\"} 1")
+        .contains("shardgate_membership_resyncs_total{observer=\"gateway\",outcome=\"error\"} 0")
+        .contains("shardgate_membership_view_age_seconds{observer=\"gateway\"} 2.5");
   }
 }

@@ -2,6 +2,8 @@ package io.shardgate.shardnode.replication;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.shardgate.cluster.membership.MemberInfo;
 import io.shardgate.shardnode.store.RecordStore;
 import io.shardgate.shardnode.store.SlotPosition;
@@ -13,7 +15,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +49,9 @@ public final class CatchUp {
   private volatile String phase = "idle";
   private volatile long runs;
   private long presenceTimer = -1;
+  /** Entries each lagging slot is behind its source (an estimate across epochs); empty when level. */
+  private final Map<Integer, Long> lag = new ConcurrentHashMap<>();
+  private final MultiGauge lagGauge;
 
   public CatchUp(Vertx vertx, Peers peers, RecordStore store, SlotLocks locks, SlotSync sync, PeerClient client,
       long presentForMs, long presentRefreshMs, MeterRegistry meters) {
@@ -60,6 +67,18 @@ public final class CatchUp {
         .description("Slots to bring level in the current or last catch-up pass").register(meters);
     Gauge.builder("shardgate.catchup.slots.done", slotsDone, AtomicInteger::get).tag("node", peers.self())
         .description("Slots brought level so far in the current or last catch-up pass").register(meters);
+    this.lagGauge = MultiGauge.builder("shardgate.replication.lag.entries").tag("node", peers.self())
+        .description("Oplog entries a slot of this node is behind its source while catching up").register(meters);
+  }
+
+  private void publishLag() {
+    lagGauge.register(lag.entrySet().stream()
+        .map(e -> MultiGauge.Row.of(Tags.of("slot", Integer.toString(e.getKey())), e.getValue()))
+        .collect(Collectors.toList()), true);
+  }
+
+  private static long behind(SlotPosition mine, SlotPosition theirs) {
+    return theirs.epoch() == mine.epoch() ? Math.max(0, theirs.seq() - mine.seq()) : Math.max(1, theirs.seq());
   }
 
   public Future<Void> run() {
@@ -116,10 +135,19 @@ public final class CatchUp {
       for (int slot : slots) {
         MemberInfo source = peers.sourceFor(slot);
         Map<Integer, SlotPosition> known = source == null ? null : bySource.get(source.id());
-        if (known != null && !known.getOrDefault(slot, SlotPosition.ZERO).equals(mine.getOrDefault(slot, SlotPosition.ZERO))) {
+        SlotPosition sourcePosition = known == null ? null : known.getOrDefault(slot, SlotPosition.ZERO);
+        SlotPosition own = mine.getOrDefault(slot, SlotPosition.ZERO);
+        if (sourcePosition != null && !sourcePosition.equals(own)) {
           differing.add(slot);
         }
       }
+      lag.clear();
+      for (int slot : differing) {
+        MemberInfo source = peers.sourceFor(slot);
+        lag.put(slot, behind(mine.getOrDefault(slot, SlotPosition.ZERO),
+            bySource.get(source.id()).getOrDefault(slot, SlotPosition.ZERO)));
+      }
+      publishLag();
       slotsTotal.set(differing.size());
       slotsDone.set(0);
       AtomicInteger next = new AtomicInteger();
@@ -143,7 +171,11 @@ public final class CatchUp {
     }
     return locks.run(slot, () -> sync.syncLocked(source, slot)).compose(n -> {
       entries.addAndGet(n);
+      lag.remove(slot);
       int done = slotsDone.incrementAndGet();
+      if (done % 32 == 0 || done == slots.size()) {
+        publishLag();
+      }
       if (done % 128 == 0) {
         LOG.info("{}: {} {}/{} slots", peers.self(), phase, done, slots.size());
       }
@@ -166,6 +198,6 @@ public final class CatchUp {
 
   public JsonObject status() {
     return new JsonObject().put("phase", phase).put("runs", runs).put("slotsTotal", slotsTotal.get())
-        .put("slotsDone", slotsDone.get()).put("entriesApplied", entries.get());
+        .put("slotsDone", slotsDone.get()).put("entriesApplied", entries.get()).put("slotsBehind", lag.size());
   }
 }
