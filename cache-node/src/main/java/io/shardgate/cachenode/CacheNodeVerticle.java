@@ -1,22 +1,29 @@
 package io.shardgate.cachenode;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.shardgate.cachenode.api.CacheRoutes;
+import io.shardgate.cachenode.store.CacheLimits;
+import io.shardgate.cachenode.store.CacheMeters;
+import io.shardgate.cachenode.store.VersionedCache;
 import io.shardgate.cluster.config.Settings;
 import io.shardgate.cluster.http.OpsRoutes;
-import io.shardgate.cluster.presence.NodePresence;
+import io.shardgate.cluster.http.Problem;
 import io.shardgate.cluster.membership.Registry;
 import io.shardgate.cluster.membership.Role;
+import io.shardgate.cluster.presence.NodePresence;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A cache node. For now it registers, keeps its lease and serves health and metrics; the cache store
- * and its API arrive with the cache tier.
+ * A cache node: a versioned, byte-bounded store of record bodies behind the /cache API, registered as
+ * {@code cache} with a lease, plus /health and /metrics.
  */
 public final class CacheNodeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CacheNodeVerticle.class);
@@ -25,28 +32,72 @@ public final class CacheNodeVerticle extends VerticleBase {
   private final Settings.Node self;
   private final Registry registry;
   private final PrometheusMeterRegistry meters;
+  private final CacheLimits limits;
+  private final Ticker ticker;
   private HttpServer server;
   private NodePresence presence;
+  private CacheMeters cacheMeters;
 
-  public CacheNodeVerticle(Settings.Shardgate config, Settings.Node self, Registry registry, PrometheusMeterRegistry meters) {
+  /** A node with {@link CacheLimits#DEFAULTS} (64 MiB, 1 MiB per entry, 60 s TTL). */
+  public CacheNodeVerticle(Settings.Shardgate config, Settings.Node self, Registry registry,
+      PrometheusMeterRegistry meters) {
+    this(config, self, registry, meters, CacheLimits.DEFAULTS);
+  }
+
+  public CacheNodeVerticle(Settings.Shardgate config, Settings.Node self, Registry registry,
+      PrometheusMeterRegistry meters, CacheLimits limits) {
+    this(config, self, registry, meters, limits, Ticker.systemTicker());
+  }
+
+  /** @param ticker the clock TTLs are measured on (tests move it instead of sleeping) */
+  public CacheNodeVerticle(Settings.Shardgate config, Settings.Node self, Registry registry,
+      PrometheusMeterRegistry meters, CacheLimits limits, Ticker ticker) {
     this.config = config;
     this.self = self;
     this.registry = registry;
     this.meters = meters;
+    this.limits = limits;
+    this.ticker = ticker;
   }
 
   @Override
   public Future<?> start() {
-    presence = new NodePresence(vertx, registry, self, Role.CACHE, config.lease(), meters);
+    VersionedCache cache = new VersionedCache(limits.maxBytes(), ticker);
+    cacheMeters = CacheMeters.bind(meters, self.id(), cache);
+    // While the lease is lapsed gateways skip this node, so invalidations meant for it are lost:
+    // start empty again before taking the lease back rather than serve what may be stale.
+    presence = new NodePresence(vertx, registry, self, Role.CACHE, config.lease(), meters)
+        .recovery(() -> {
+          cache.clear();
+          return Future.succeededFuture();
+        }, () -> { }, () -> { });
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, self.id(), meters, presence::notReadyReason);
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(self.host()).setPort(self.port())).requestHandler(router);
+    CacheRoutes.mount(router, cache, limits);
+    answerErrorsAsProblems(router);
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(self.host()).setPort(self.port()))
+        .requestHandler(router);
     return server.listen().compose(s -> presence.start())
-        .onSuccess(v -> LOG.info("cache node {} serving on {}:{}", self.id(), self.host(), self.port()));
+        .onSuccess(v -> LOG.info("cache node {} serving on {}:{} ({} bytes, {} per entry, default TTL {} ms)",
+            self.id(), self.host(), self.port(), limits.maxBytes(), limits.maxEntryBytes(), limits.defaultTtlMs()));
+  }
+
+  private static void answerErrorsAsProblems(Router router) {
+    for (int status : List.of(400, 404, 405, 413, 414, 431)) {
+      router.errorHandler(status, ctx -> Problem.forStatus(status, ctx.request().method() + " " + ctx.request().path())
+          .send(ctx.response()));
+    }
+    router.errorHandler(500, ctx -> {
+      LOG.warn("cache node request failed", ctx.failure());
+      Problem.forStatus(500, "internal error").send(ctx.response());
+    });
   }
 
   @Override
   public Future<?> stop() {
+    if (cacheMeters != null) {
+      cacheMeters.close();
+    }
     return (presence == null ? Future.<Void>succeededFuture() : presence.stop())
         .eventually(() -> server == null ? Future.succeededFuture() : server.close());
   }

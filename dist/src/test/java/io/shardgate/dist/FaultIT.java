@@ -146,6 +146,27 @@ class FaultIT {
     assertReplicasIdentical();
   }
 
+  @Test
+  @Order(5)
+  void aWholeClusterRestartKeepsWritesAcknowledgedWhileANodeWasDown() throws Exception {
+    LoadDriver load = load("restart");
+    load.start();
+    awaitProgress(load, 100, "writes before the kill");
+    cluster.kill("shard-2");
+    ProcessCluster.awaitCondition(Duration.ofSeconds(15), "shard-2's lease lapses", () -> !isLive("shard-2"));
+    // The successors now acknowledge writes of shard-2's slots alone; then every node goes down.
+    awaitProgress(load, 200, "writes acknowledged while shard-2 is down");
+    cluster.terminate("shard-1");
+    cluster.terminate("shard-3");
+    // shard-2, the stale one, starts with the others: it must take their newer data, not serve its own.
+    cluster.startShardsTogether(List.of("shard-2", "shard-1", "shard-3"));
+    ProcessCluster.awaitCondition(Duration.ofSeconds(20), "3 live shard nodes", () -> liveShards() == 3);
+    awaitProgress(load, 100, "writes after the restart");
+    LoadDriver.Report report = load.stopAndVerify();
+    assertSafe(report);
+    assertReplicasIdentical();
+  }
+
   private static LoadDriver load(String name) {
     return new LoadDriver(cluster.gateway(), name, 60, 6, 4);
   }

@@ -92,6 +92,16 @@ final class ProcessCluster implements AutoCloseable {
     start(id, List.of("shard-node", "--config", config.toString(), "--id", id), shardPorts.get(id));
   }
 
+  /** Starts several shard nodes at once (as scripts/cluster.sh up does), then waits for all of them. */
+  void startShardsTogether(List<String> ids) throws IOException {
+    for (String id : ids) {
+      spawn(id, List.of("shard-node", "--config", config.toString(), "--id", id));
+    }
+    for (String id : ids) {
+      awaitReady(id, shardPorts.get(id));
+    }
+  }
+
   void startGateway() throws IOException {
     start("gateway", List.of("gateway", "--config", config.toString()), gatewayPort);
   }
@@ -104,6 +114,11 @@ final class ProcessCluster implements AutoCloseable {
   }
 
   private void start(String name, List<String> args, int port) throws IOException {
+    spawn(name, args);
+    awaitReady(name, port);
+  }
+
+  private void spawn(String name, List<String> args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-Dshardgate.blockedThreadMs=" + blockedMs, "-jar", JAR.toString()));
     cmd.addAll(args);
@@ -111,6 +126,11 @@ final class ProcessCluster implements AutoCloseable {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
     processes.put(name, p);
+  }
+
+  private void awaitReady(String name, int port) {
+    Process p = processes.get(name);
+    Path log = dir.resolve(name + ".log");
     awaitCondition(Duration.ofSeconds(60), name + " ready on port " + port + " (log: " + log + ")", () -> {
       if (!p.isAlive()) {
         throw new IllegalStateException(name + " exited with " + p.exitValue() + ":\n" + tail(log));

@@ -7,14 +7,15 @@ import io.shardgate.cluster.membership.Registry;
 import io.shardgate.cluster.placement.Placement;
 import io.shardgate.cluster.runtime.ShardgateVertx;
 import io.shardgate.cluster.routing.RoutingTable;
+import io.shardgate.gateway.cache.GatewayCache;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires the gateway role: one membership watcher feeding one routing table for the process, then
- * one {@link GatewayVerticle} per event loop sharing them.
+ * Wires the gateway role: one membership watcher feeding one routing table for the process, one cache
+ * path (coalesced reads, write fences), then one {@link GatewayVerticle} per event loop sharing them.
  */
 public final class Gateway {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
@@ -28,11 +29,12 @@ public final class Gateway {
     MembershipWatcher watcher = new MembershipWatcher(runtime.vertx(), registry, runtime.registry(),
         config.membership().resyncMs(), () -> System.nanoTime() / 1_000_000, "gateway");
     watcher.addListener(routing::update);
+    GatewayCache cache = GatewayCache.create(routing, runtime.registry(), config.gateway().requestTimeoutMs());
     int instances = config.gateway().instances() > 0 ? config.gateway().instances() : ShardgateVertx.eventLoops();
     return watcher.start().compose(v -> {
       routing.update(watcher.current());
       return runtime.vertx().deployVerticle(
-          () -> new GatewayVerticle(config, routing, ids, runtime.registry(), () -> null),
+          () -> new GatewayVerticle(config, routing, cache, ids, runtime.registry(), () -> null),
           new DeploymentOptions().setInstances(instances));
     }).onSuccess(id -> LOG.info("gateway listening on {}:{} with {} instances, {} placement over {} slots",
         config.gateway().host(), config.gateway().port(), instances, c.placement(), c.slots()));

@@ -23,6 +23,7 @@ public final class ConfigLoader {
   public static final String BUNDLED = "conf/shardgate.json";
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+  private static final Pattern CACHED_COLLECTION = Pattern.compile("[a-z0-9_-]{1,64}");
   private static final Map<String, String> ENV = Map.of(
       "SHARDGATE_REDIS_URL", "redis.url",
       "SHARDGATE_MYSQL_HOST", "mysql.host",
@@ -98,7 +99,7 @@ public final class ConfigLoader {
     Settings.Replication replication = new Settings.Replication(rp.number("pushTimeoutMs", 1000, 10, 60_000),
         rp.integer("catchUpBatch", 500, 1, 100_000), rp.integer("oplogRetentionPerSlot", 10_000, 1, 100_000_000),
         rp.number("trimIntervalMs", 5000, 100, 3_600_000), rp.number("drainMs", 1000, 0, 60_000),
-        rp.integer("notPrimaryRetries", 10, 0, 100), rp.number("notPrimaryRetryDelayMs", 100, 1, 10_000));
+        rp.integer("notPrimaryRetries", 20, 0, 100), rp.number("notPrimaryRetryDelayMs", 100, 1, 10_000));
     ConfigReader m = r.child("mysql");
     Settings.MySql mysql = new Settings.MySql(m.string("host", "127.0.0.1"), m.integer("port", 3306, 1, 65535),
         m.string("user", "shardgate"), m.string("password", "shardgate"), id(m, "databasePrefix", "shardgate_"),
@@ -140,7 +141,25 @@ public final class ConfigLoader {
       throw new ConfigException("config: " + c.where("schema") + " must be an object schema with properties");
     }
     JsonObject defaults = c.optionalObject("defaults");
-    return new Settings.Collection(name, path, c.string("keyField", "id"), schema, defaults);
+    return new Settings.Collection(name, path, c.string("keyField", "id"), schema, defaults, collectionCache(c, name));
+  }
+
+  /**
+   * The ttl must outlive any fill still in flight when a write's tombstone lands (a shard read of up to a
+   * request timeout, then the fill), hence the one-second floor. Cache nodes accept the collection rule
+   * of their URLs only, so a cached collection's name must follow it.
+   */
+  private static Settings.CollectionCache collectionCache(ConfigReader c, String name) {
+    ConfigReader cache = c.child("cache");
+    Settings.CollectionCache settings = new Settings.CollectionCache(
+        cache.bool("enabled", Settings.CollectionCache.DEFAULT_ENABLED),
+        cache.number("ttlMs", Settings.CollectionCache.DEFAULT_TTL_MS, 1000, 86_400_000));
+    if (settings.enabled() && !CACHED_COLLECTION.matcher(name).matches()) {
+      throw new ConfigException("config: " + c.where("name") + " '" + name + "' cannot be cached: cache nodes accept "
+          + "collection names matching " + CACHED_COLLECTION.pattern() + "; rename the collection or set "
+          + cache.where("enabled") + " to false");
+    }
+    return settings;
   }
 
   private static void unique(List<Settings.Node> a, List<Settings.Node> b) {

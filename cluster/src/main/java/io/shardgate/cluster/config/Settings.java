@@ -39,9 +39,21 @@ public final class Settings {
 
   /**
    * A collection served by the gateway's API: its URL path, the field that holds the key, how ids are
-   * assigned when a client sends none, the JSON Schema of a record and the defaults added on create.
+   * assigned when a client sends none, the JSON Schema of a record, the defaults added on create, and
+   * how the gateway caches its reads.
    */
-  public record Collection(String name, String path, String keyField, JsonObject schema, JsonObject defaults) {}
+  public record Collection(String name, String path, String keyField, JsonObject schema, JsonObject defaults,
+      CollectionCache cache) {}
+
+  /**
+   * The gateway's look-aside cache for one collection: whether reads go through the cache nodes, and
+   * how long a filled record (or the tombstone a write leaves) lives there. The ttl bounds staleness
+   * when an invalidation is lost.
+   */
+  public record CollectionCache(boolean enabled, long ttlMs) {
+    public static final boolean DEFAULT_ENABLED = true;
+    public static final long DEFAULT_TTL_MS = 60_000;
+  }
 
   /** The whole configuration file. */
   public record Shardgate(Cluster cluster, Redis redis, Lease lease, Membership membership, Replication replication,

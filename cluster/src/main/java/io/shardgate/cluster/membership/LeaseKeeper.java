@@ -131,10 +131,13 @@ public final class LeaseKeeper {
       lapse("no renewal succeeded within " + timing.ttlMillis() + " ms");
       return;
     }
-    registry.renewLease(memberId, timing.ttlMillis()).onComplete(ar -> onContext(() -> renewed(gen, sentAt, ar)));
+    // A renewal that hangs (half-open connection) must not stall the keeper: after a ttl it has failed,
+    // and the next attempt notices the lapse.
+    registry.renewLease(memberId, timing.ttlMillis()).timeout(timing.ttlMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .onComplete(ar -> onContext(() -> renewed(gen, sentAt, ar)));
   }
 
-  private void renewed(long gen, long sentAt, AsyncResult<Void> ar) {
+  private void renewed(long gen, long sentAt, AsyncResult<Boolean> ar) {
     if (gen != generation) {
       return;
     }
@@ -142,6 +145,12 @@ public final class LeaseKeeper {
       renewalsOk.increment();
       if (heldUntil != NOT_HELD && clockMillis.getAsLong() >= heldUntil) {
         lapse("a renewal succeeded only after the lease had lapsed");
+        return;
+      }
+      if (heldUntil != NOT_HELD && !ar.result()) {
+        // The key vanished while this node believed it held it (registry restarted or flushed):
+        // others may have seen this node as down and acted as primary meanwhile.
+        lapse("the lease key had vanished from the registry");
         return;
       }
       if (heldUntil == NOT_HELD) {

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class MembershipWatcher {
   private static final Logger LOG = LoggerFactory.getLogger(MembershipWatcher.class);
   public static final long DEFAULT_RESYNC_MILLIS = 1_000;
+  private static final long FETCH_DEADLINE_MS = 2_000;
   private static final long NEVER = Long.MIN_VALUE;
 
   private final Vertx vertx;
@@ -197,7 +198,8 @@ public final class MembershipWatcher {
     }
     Promise<MembershipView> done = Promise.promise();
     inFlight = done.future();
-    registry.fetch().onComplete(ar -> onContext(() -> {
+    // A read that hangs on a half-open connection must not freeze the view: it fails after a deadline.
+    registry.fetch().timeout(FETCH_DEADLINE_MS, java.util.concurrent.TimeUnit.MILLISECONDS).onComplete(ar -> onContext(() -> {
       inFlight = null;
       record(ar);
       done.handle(ar);

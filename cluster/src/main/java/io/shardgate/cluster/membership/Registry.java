@@ -36,8 +36,11 @@ public interface Registry {
   /** Removes a member (operator action) and announces the change. */
   Future<Void> remove(String memberId);
 
-  /** Takes or refreshes the member's lease for ttlMillis. */
-  Future<Void> renewLease(String memberId, long ttlMillis);
+  /**
+   * Completes with true when the lease was already held (a refresh), false when it was taken anew:
+   * absent before, e.g. because the registry restarted and lost it.
+   */
+  Future<Boolean> renewLease(String memberId, long ttlMillis);
 
   /** Gives the lease up now (graceful leave) and announces the change. */
   Future<Void> releaseLease(String memberId);

@@ -79,7 +79,8 @@ public final class NodePresence {
     }
     LOG.warn("{} lost its lease: fenced until it has recovered and taken its lease again", member.id());
     onLapse.run();
-    recoverUntilDone().compose(v -> stopped ? Future.succeededFuture() : takeLease())
+    // Join again first: a registry that restarted empty has forgotten the member set too.
+    join().compose(v -> recoverUntilDone()).compose(v -> stopped ? Future.succeededFuture() : takeLease())
         .onComplete(ar -> onRetaken.run());
   }
 

@@ -27,7 +27,46 @@ class ConfigLoaderTest {
       assertThat(c.path()).isEqualTo("/v1/expenses");
       assertThat(c.keyField()).isEqualTo("id");
       assertThat(c.defaults().getString("status")).isEqualTo("pending");
+      assertThat(c.cache()).isEqualTo(new Settings.CollectionCache(true, 60_000));
     });
+  }
+
+  @Test
+  void collectionCacheDefaultsToEnabledWithAMinuteTtl(@TempDir Path dir) throws Exception {
+    Settings.Collection c = loadCollection(dir, "\"name\":\"notes\"");
+    assertThat(c.cache().enabled()).isTrue();
+    assertThat(c.cache().ttlMs()).isEqualTo(60_000);
+    Settings.Collection off = loadCollection(dir, "\"name\":\"notes\",\"cache\":{\"enabled\":false,\"ttlMs\":5000}");
+    assertThat(off.cache()).isEqualTo(new Settings.CollectionCache(false, 5000));
+  }
+
+  @Test
+  void wrongCollectionCacheSettingsFailWithThePath(@TempDir Path dir) {
+    assertThatThrownBy(() -> loadCollection(dir, "\"name\":\"notes\",\"cache\":true"))
+        .isInstanceOf(ConfigException.class).hasMessage("config: collections[notes.json].cache must be an object");
+    assertThatThrownBy(() -> loadCollection(dir, "\"name\":\"notes\",\"cache\":{\"enabled\":\"yes\"}"))
+        .hasMessage("config: collections[notes.json].cache.enabled must be true or false, got yes");
+    assertThatThrownBy(() -> loadCollection(dir, "\"name\":\"notes\",\"cache\":{\"ttlMs\":10}"))
+        .hasMessage("config: collections[notes.json].cache.ttlMs must be between 1000 and 86400000, got 10");
+    assertThatThrownBy(() -> loadCollection(dir, "\"name\":\"notes\",\"cache\":{\"ttlMs\":1500.5}"))
+        .hasMessageContaining("cache.ttlMs must be an integer");
+  }
+
+  @Test
+  void aCachedCollectionNeedsANameCacheNodesAccept(@TempDir Path dir) throws Exception {
+    assertThatThrownBy(() -> loadCollection(dir, "\"name\":\"My.Notes\",\"path\":\"/v1/notes\""))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("config: collections[notes.json].name 'My.Notes' cannot be cached: cache nodes accept collection "
+            + "names matching [a-z0-9_-]{1,64}; rename the collection or set collections[notes.json].cache.enabled to false");
+    assertThat(loadCollection(dir, "\"name\":\"My.Notes\",\"path\":\"/v1/notes\",\"cache\":{\"enabled\":false}").cache().enabled()).isFalse();
+  }
+
+  /** Loads a configuration whose only collection is notes.json with these top-level fields and a minimal schema. */
+  private static Settings.Collection loadCollection(Path dir, String fields) throws Exception {
+    Files.writeString(dir.resolve("notes.json"), "{" + fields + ",\"schema\":{\"type\":\"object\",\"properties\":{}}}");
+    Path file = dir.resolve("c.json");
+    Files.writeString(file, "{\"collections\":[\"notes.json\"]}");
+    return ConfigLoader.load(file, Map.of(), List.of()).collections().get(0);
   }
 
   @Test

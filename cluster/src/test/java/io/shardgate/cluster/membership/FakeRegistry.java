@@ -10,6 +10,8 @@ import java.util.function.Supplier;
 final class FakeRegistry implements Registry {
   volatile Supplier<Future<MembershipView>> fetch = () -> Future.succeededFuture(MembershipView.EMPTY);
   volatile Supplier<Future<Void>> renew = Future::succeededFuture;
+  /** What a successful renewal reports: true = the lease was already held, false = taken anew. */
+  volatile boolean continuous = true;
   final AtomicInteger fetches = new AtomicInteger();
   final AtomicInteger renewals = new AtomicInteger();
   final List<String> released = new CopyOnWriteArrayList<>();
@@ -31,9 +33,9 @@ final class FakeRegistry implements Registry {
   }
 
   @Override
-  public Future<Void> renewLease(String memberId, long ttlMillis) {
+  public Future<Boolean> renewLease(String memberId, long ttlMillis) {
     renewals.incrementAndGet();
-    return renew.get();
+    return renew.get().map(v -> continuous);
   }
 
   @Override

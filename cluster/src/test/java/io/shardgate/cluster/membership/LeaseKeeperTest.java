@@ -109,6 +109,21 @@ class LeaseKeeperTest {
   }
 
   @Test
+  void lapsesWhenTheLeaseKeyVanishedFromTheRegistry() {
+    LeaseKeeper keeper = keeper(new LeaseTiming(10, 1_000));
+    CountDownLatch lapsed = new CountDownLatch(1);
+    keeper.onLapse(lapsed::countDown);
+    await(keeper.start());
+    assertThat(keeper.isHeld()).isTrue();
+
+    registry.continuous = false; // e.g. Redis restarted empty: the next renewal re-creates the key
+
+    awaitCondition("the lapse handler", () -> lapsed.getCount() == 0);
+    assertThat(keeper.isHeld()).isFalse();
+    assertThat(registry.released).containsExactly("shard-1");
+  }
+
+  @Test
   void lapsesWhenARenewalSucceedsOnlyAfterTheLeaseHadLapsed() {
     LeaseKeeper keeper = keeper(new LeaseTiming(10, 1_000));
     CountDownLatch lapsed = new CountDownLatch(1);

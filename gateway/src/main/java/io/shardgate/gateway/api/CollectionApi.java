@@ -10,6 +10,8 @@ import io.shardgate.gateway.backend.BackendResponse;
 import io.shardgate.gateway.backend.BackendUnavailable;
 import io.shardgate.gateway.backend.Failover;
 import io.shardgate.gateway.backend.NodeClient;
+import io.shardgate.gateway.cache.CacheRead;
+import io.shardgate.gateway.cache.CollectionCache;
 import io.shardgate.cluster.routing.RoutingTable;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -26,6 +28,7 @@ import java.util.function.Function;
 /**
  * The public REST API of one configured collection ({@code /v1/expenses} and its {@code /{id}}):
  * validates, picks the slot's serving node, and forwards to it. Node responses are forwarded as bytes.
+ * Reads go through the collection's look-aside cache; acknowledged writes invalidate it.
  */
 public final class CollectionApi {
   /** Server-assigned ids can collide with ids clients chose; try a bounded number of fresh ones. */
@@ -36,17 +39,19 @@ public final class CollectionApi {
   private final RoutingTable routing;
   private final NodeClient nodes;
   private final Failover failover;
+  private final CollectionCache cache;
   private final IdAllocator ids;
   private final MeterRegistry meters;
   private final String retryAfter;
 
   public CollectionApi(Settings.Collection collection, RoutingTable routing, NodeClient nodes, Failover failover,
-      IdAllocator ids, MeterRegistry meters, int retryAfterSeconds) {
+      CollectionCache cache, IdAllocator ids, MeterRegistry meters, int retryAfterSeconds) {
     this.collection = collection;
     this.validator = new RecordValidator(collection);
     this.routing = routing;
     this.nodes = nodes;
     this.failover = failover;
+    this.cache = cache;
     this.ids = ids;
     this.meters = meters;
     this.retryAfter = Integer.toString(retryAfterSeconds);
@@ -138,6 +143,7 @@ public final class CollectionApi {
       }
       HttpServerResponse out = ctx.response();
       if (resp.status() == 201) {
+        cache.written(ctx.vertx().getOrCreateContext(), key, resp);
         out.putHeader("Location", collection.path() + "/" + key);
       }
       relay(ctx, resp);
@@ -150,10 +156,17 @@ public final class CollectionApi {
     if (key == null) {
       return;
     }
-    forward(ctx, key, HttpMethod.GET, null, null).onSuccess(resp -> {
-      if (resp == null) {
+    cache.read(ctx.vertx().getOrCreateContext(), key, () -> call(ctx, key, HttpMethod.GET, null, null)).onComplete(ar -> {
+      if (ctx.response().ended()) {
+        return; // the request deadline answered already
+      }
+      if (ar.failed()) {
+        unavailable(ctx, HttpMethod.GET, ar.cause());
         return;
       }
+      CacheRead read = ar.result();
+      BackendResponse resp = read.response();
+      ctx.response().putHeader("X-Cache", read.status().name());
       String etag = resp.header("etag");
       String ifNoneMatch = ctx.request().getHeader("if-none-match");
       if (resp.status() == 200 && etag != null && ifNoneMatch != null && ETags.matches(ifNoneMatch, etag)) {
@@ -199,6 +212,9 @@ public final class CollectionApi {
     }
     forward(ctx, key, HttpMethod.PATCH, headers, patch.toBuffer()).onSuccess(resp -> {
       if (resp != null) {
+        if (resp.status() == 200) {
+          cache.written(ctx.vertx().getOrCreateContext(), key, resp);
+        }
         relay(ctx, resp.status() == 200 ? new BackendResponse(202, resp.headers(), resp.body()) : resp);
       }
     });
@@ -215,6 +231,9 @@ public final class CollectionApi {
     }
     forward(ctx, key, HttpMethod.DELETE, headers, null).onSuccess(resp -> {
       if (resp != null) {
+        if (resp.status() == 204) {
+          cache.written(ctx.vertx().getOrCreateContext(), key, resp);
+        }
         relay(ctx, resp);
       }
     });
@@ -242,6 +261,15 @@ public final class CollectionApi {
    */
   private Future<BackendResponse> forward(RoutingContext ctx, String key, HttpMethod method, MultiMap headers,
       Buffer body) {
+    return call(ctx, key, method, headers, body).recover(e -> {
+      unavailable(ctx, method, e);
+      return Future.succeededFuture();
+    });
+  }
+
+  /** The node's response, or a failure when no replica could give one. */
+  private Future<BackendResponse> call(RoutingContext ctx, String key, HttpMethod method, MultiMap headers,
+      Buffer body) {
     int slot = routing.current().slotOf(collection.name(), key);
     ctx.put("slot", slot);
     MultiMap h = headers == null ? MultiMap.caseInsensitiveMultiMap() : headers;
@@ -251,16 +279,16 @@ public final class CollectionApi {
     }
     String uri = "/records/" + collection.name() + "/" + key;
     Function<MemberInfo, Future<BackendResponse>> call = node -> nodes.call(node, method, uri, h, body);
-    Future<BackendResponse> answer = method == HttpMethod.GET ? failover.read(slot, call) : failover.write(slot, call);
-    return answer.recover(e -> {
-      BackendUnavailable bu = e instanceof BackendUnavailable b ? b : new BackendUnavailable("closed", e.toString());
-      String detail = bu.getMessage();
-      if (method != HttpMethod.GET && bu.reason().equals("timeout")) {
-        detail += "; the write may or may not have been applied";
-      }
-      unavailable(ctx, detail, bu.reason());
-      return Future.succeededFuture();
-    });
+    return method == HttpMethod.GET ? failover.read(slot, call) : failover.write(slot, call);
+  }
+
+  private void unavailable(RoutingContext ctx, HttpMethod method, Throwable e) {
+    BackendUnavailable bu = e instanceof BackendUnavailable b ? b : new BackendUnavailable("closed", e.toString());
+    String detail = bu.getMessage();
+    if (method != HttpMethod.GET && bu.reason().equals("timeout")) {
+      detail += "; the write may or may not have been applied";
+    }
+    unavailable(ctx, detail, bu.reason());
   }
 
   private void relay(RoutingContext ctx, BackendResponse resp) {

@@ -43,7 +43,8 @@ public final class RecordValidator {
         .setBaseUri("urn:shardgate:" + collection.name());
     JsonObject patchSchema = collection.schema().copy();
     patchSchema.remove("required");
-    this.create = Validator.create(JsonSchema.of(collection.schema()), options);
+    // The schema library annotates the object it is given; each verticle must hand it its own copy.
+    this.create = Validator.create(JsonSchema.of(collection.schema().copy()), options);
     this.update = Validator.create(JsonSchema.of(patchSchema), options);
   }
 

@@ -23,8 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Catch-up of a starting or fenced node (DESIGN §4): sync every slot it holds from the slot's first
- * live other replica; announce the return to those peers (handoff: they count this node as live, stop
+ * Catch-up of a starting or fenced node (DESIGN §4): sync every slot it holds from whichever other
+ * replica is furthest ahead in it — leased or not, since after a whole-cluster restart the newest data
+ * may sit on a node that has no lease yet; announce the return to those peers (handoff: they count this node as live, stop
  * acting as primary where it is ahead, replicate to it where it is behind, and finish their in-flight
  * writes); sync once more for what they wrote meanwhile. The node keeps renewing that presence with its
  * peers until it holds its lease ({@link #finish()}), however long the final sync takes. Each pass
@@ -43,6 +44,7 @@ public final class CatchUp {
   private final PeerClient client;
   private final long presentForMs;
   private final long presentRefreshMs;
+  private final long waitForPeersMs;
   private final AtomicInteger slotsTotal = new AtomicInteger();
   private final AtomicInteger slotsDone = new AtomicInteger();
   private final AtomicLong entries = new AtomicLong();
@@ -63,6 +65,8 @@ public final class CatchUp {
     this.client = client;
     this.presentForMs = presentForMs;
     this.presentRefreshMs = presentRefreshMs;
+    // Long enough for nodes started together to come up; a node down for good delays a start this much.
+    this.waitForPeersMs = 2 * presentForMs;
     Gauge.builder("shardgate.catchup.slots.total", slotsTotal, AtomicInteger::get).tag("node", peers.self())
         .description("Slots to bring level in the current or last catch-up pass").register(meters);
     Gauge.builder("shardgate.catchup.slots.done", slotsDone, AtomicInteger::get).tag("node", peers.self())
@@ -85,20 +89,16 @@ public final class CatchUp {
     runs++;
     long started = System.nanoTime();
     List<Integer> slots = peers.ownSlots();
-    Map<String, MemberInfo> sources = new LinkedHashMap<>();
-    for (int slot : slots) {
-      MemberInfo source = peers.sourceFor(slot);
-      if (source != null) {
-        sources.put(source.id(), source);
-      }
-    }
-    LOG.info("{}: catching up {} slots from {}", peers.self(), slots.size(),
-        sources.isEmpty() ? "nobody (no other replica is live)" : sources.keySet());
+    List<MemberInfo> partners = peers.partners(slots);
+    LOG.info("{}: catching up {} slots with {}", peers.self(), slots.size(),
+        partners.isEmpty() ? "nobody (no other replica)" : partners.stream().map(MemberInfo::id).toList());
     entries.set(0);
-    List<MemberInfo> from = new ArrayList<>(sources.values());
-    return pass("sync", slots, from)
-        .compose(v -> handoff(from))
-        .compose(v -> pass("final sync", slots, from))
+    long waitUntil = now() + waitForPeersMs;
+    phase = "asking peers";
+    return reachable(partners, waitUntil)
+        .compose(from -> pass("sync", slots, from)
+            .compose(v -> handoff(from))
+            .compose(v -> pass("final sync", slots, from)))
         .onSuccess(v -> {
           phase = "done";
           LOG.info("{}: caught up {} slots ({} entries) in {} ms", peers.self(), slots.size(), entries.get(),
@@ -111,6 +111,42 @@ public final class CatchUp {
         });
   }
 
+  /**
+   * The partners that answer. A partner that holds a lease must answer (it may have acknowledged writes
+   * this node lacks): keep asking until it does or its lease lapses. One without a lease may still hold
+   * the newest data (the whole cluster restarting): wait for it up to a deadline, then go on without it.
+   */
+  private Future<List<MemberInfo>> reachable(List<MemberInfo> partners, long waitUntil) {
+    List<Future<MemberInfo>> answers = new ArrayList<>();
+    for (MemberInfo partner : partners) {
+      answers.add(answers(partner, waitUntil));
+    }
+    return Future.all(answers).map(all -> {
+      List<MemberInfo> out = new ArrayList<>();
+      answers.forEach(f -> {
+        if (f.result() != null) {
+          out.add(f.result());
+        }
+      });
+      return out;
+    });
+  }
+
+  private Future<MemberInfo> answers(MemberInfo partner, long waitUntil) {
+    return client.positions(partner).map(p -> partner).recover(e -> {
+      if (!peers.live(partner.id()) && now() >= waitUntil) {
+        LOG.warn("{}: going on without {}: it neither answers nor holds a lease ({})", peers.self(), partner.id(),
+            e.toString());
+        return Future.succeededFuture(null);
+      }
+      return vertx.timer(250).compose(t -> answers(partner, waitUntil));
+    });
+  }
+
+  private static long now() {
+    return System.nanoTime() / 1_000_000;
+  }
+
   /** The node holds its lease (or gave up): stop renewing the handoff presence with its peers. */
   public void finish() {
     if (presenceTimer >= 0) {
@@ -119,56 +155,61 @@ public final class CatchUp {
     }
   }
 
-  /** Syncs the slots whose position differs from their source's. */
-  private Future<Void> pass(String name, List<Integer> slots, List<MemberInfo> sources) {
+  /** Syncs every slot from the replica furthest ahead of this node, when one is. */
+  private Future<Void> pass(String name, List<Integer> slots, List<MemberInfo> partners) {
     phase = name;
     List<Future<Map<Integer, SlotPosition>>> theirs = new ArrayList<>();
-    for (MemberInfo source : sources) {
-      theirs.add(client.positions(source));
+    for (MemberInfo partner : partners) {
+      theirs.add(client.positions(partner));
     }
     return Future.all(theirs).compose(all -> store.positions().compose(mine -> {
-      Map<String, Map<Integer, SlotPosition>> bySource = new HashMap<>();
-      for (int i = 0; i < sources.size(); i++) {
-        bySource.put(sources.get(i).id(), theirs.get(i).result());
+      Map<String, Map<Integer, SlotPosition>> byPartner = new HashMap<>();
+      Map<String, MemberInfo> members = new HashMap<>();
+      for (int i = 0; i < partners.size(); i++) {
+        byPartner.put(partners.get(i).id(), theirs.get(i).result());
+        members.put(partners.get(i).id(), partners.get(i));
       }
-      List<Integer> differing = new ArrayList<>();
+      Map<Integer, MemberInfo> sources = new LinkedHashMap<>();
+      lag.clear();
       for (int slot : slots) {
-        MemberInfo source = peers.sourceFor(slot);
-        Map<Integer, SlotPosition> known = source == null ? null : bySource.get(source.id());
-        SlotPosition sourcePosition = known == null ? null : known.getOrDefault(slot, SlotPosition.ZERO);
         SlotPosition own = mine.getOrDefault(slot, SlotPosition.ZERO);
-        if (sourcePosition != null && !sourcePosition.equals(own)) {
-          differing.add(slot);
+        SlotPosition best = own;
+        MemberInfo source = null;
+        for (String other : peers.otherReplicas(slot)) {
+          Map<Integer, SlotPosition> known = byPartner.get(other);
+          SlotPosition p = known == null ? null : known.getOrDefault(slot, SlotPosition.ZERO);
+          if (p != null && p.isAfter(best)) {
+            best = p;
+            source = members.get(other);
+          }
+        }
+        if (source != null) {
+          sources.put(slot, source);
+          lag.put(slot, behind(own, best));
         }
       }
-      lag.clear();
-      for (int slot : differing) {
-        MemberInfo source = peers.sourceFor(slot);
-        lag.put(slot, behind(mine.getOrDefault(slot, SlotPosition.ZERO),
-            bySource.get(source.id()).getOrDefault(slot, SlotPosition.ZERO)));
-      }
       publishLag();
-      slotsTotal.set(differing.size());
+      List<Integer> behind = new ArrayList<>(sources.keySet());
+      LOG.info("{}: {}: {} of {} slots are behind {}", peers.self(), name, behind.size(), slots.size(),
+          partners.stream().map(MemberInfo::id).toList());
+      slotsTotal.set(behind.size());
       slotsDone.set(0);
       AtomicInteger next = new AtomicInteger();
       List<Future<Void>> workers = new ArrayList<>();
       for (int i = 0; i < PARALLEL_SLOTS; i++) {
-        workers.add(worker(differing, next));
+        workers.add(worker(behind, sources, next));
       }
       return Future.all(workers).<Void>mapEmpty();
     }));
   }
 
-  private Future<Void> worker(List<Integer> slots, AtomicInteger next) {
+  private Future<Void> worker(List<Integer> slots, Map<Integer, MemberInfo> sources, AtomicInteger next) {
     int i = next.getAndIncrement();
     if (i >= slots.size()) {
       return Future.succeededFuture();
     }
     int slot = slots.get(i);
-    MemberInfo source = peers.sourceFor(slot);
-    if (source == null) {
-      return Future.failedFuture(new IllegalStateException("slot " + slot + " lost its source during catch-up"));
-    }
+    MemberInfo source = sources.get(slot);
     return locks.run(slot, () -> sync.syncLocked(source, slot)).compose(n -> {
       entries.addAndGet(n);
       lag.remove(slot);
@@ -179,7 +220,7 @@ public final class CatchUp {
       if (done % 128 == 0) {
         LOG.info("{}: {} {}/{} slots", peers.self(), phase, done, slots.size());
       }
-      return worker(slots, next);
+      return worker(slots, sources, next);
     });
   }
 

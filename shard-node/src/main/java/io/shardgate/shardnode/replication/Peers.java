@@ -63,6 +63,29 @@ public final class Peers {
     return slots;
   }
 
+  /** The other replicas of a slot, in placement order, live or not. */
+  public List<String> otherReplicas(int slot) {
+    List<String> others = new ArrayList<>(routing.current().replicaIds(slot));
+    others.remove(self);
+    return others;
+  }
+
+  /** Every member that shares at least one of the given slots with this node. */
+  public List<MemberInfo> partners(List<Integer> slots) {
+    java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
+    for (int slot : slots) {
+      ids.addAll(otherReplicas(slot));
+    }
+    List<MemberInfo> out = new ArrayList<>();
+    for (String id : ids) {
+      MemberInfo m = member(id);
+      if (m != null) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
   /** The peer to copy a slot from: the first other replica that is live, or null when none is. */
   public MemberInfo sourceFor(int slot) {
     Routing r = routing.current();

@@ -21,6 +21,7 @@ import java.util.Map;
  * state of each record they touched. The caller holds the slot's lock.
  */
 public final class SlotSync {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SlotSync.class);
   private final RecordStore store;
   private final PeerClient client;
   private final int batch;
@@ -52,6 +53,7 @@ public final class SlotSync {
     return store.position(slot).compose(position -> client.readLog(source, slot, position, batch).compose(slice -> {
       if (slice.trimmed()) {
         fullCopies.increment();
+        LOG.info("slot {}: {} no longer has the entries after {}; copying the whole slot", slot, source.id(), position);
         return client.snapshot(source, slot).compose(store::install).compose(v -> round(source, slot, total, rounds + 1));
       }
       if (!slice.common().equals(position)) {
@@ -69,6 +71,17 @@ public final class SlotSync {
         return last.position().equals(slice.end()) ? Future.succeededFuture(now) : round(source, slot, now, rounds + 1);
       });
     }));
+  }
+
+  private Future<Void> fetchStates(MemberInfo source, int slot, List<OplogEntry> keys, int from, List<RecordState> out) {
+    if (from == keys.size()) {
+      return Future.succeededFuture();
+    }
+    OplogEntry e = keys.get(from);
+    return client.state(source, slot, e.collection(), e.key()).compose(state -> {
+      out.add(state);
+      return fetchStates(source, slot, keys, from + 1, out);
+    });
   }
 
   private Future<Void> applyAll(List<OplogEntry> entries, int from) {
@@ -102,15 +115,15 @@ public final class SlotSync {
       for (OplogEntry e : mine) {
         touched.put(e.collection() + "\u0000" + e.key(), e);
       }
-      List<Future<RecordState>> states = new ArrayList<>();
-      for (OplogEntry e : touched.values()) {
-        states.add(client.state(source, slot, e.collection(), e.key()));
-      }
-      return Future.all(states).compose(all -> {
-        List<RecordState> list = new ArrayList<>();
-        states.forEach(f -> list.add(f.result()));
-        repaired.increment(list.size());
-        return store.repair(slot, common, list);
+      // One at a time: a node that wrote alone for long can have many records to repair, and a
+      // fan-out would overflow the bounded pool to its peer.
+      List<OplogEntry> keys = new ArrayList<>(touched.values());
+      List<RecordState> states = new ArrayList<>();
+      LOG.warn("slot {}: rolling back {} entries after {} that {} does not have (never acknowledged); "
+          + "taking its state of {} records", slot, mine.size(), common, source.id(), keys.size());
+      return fetchStates(source, slot, keys, 0, states).compose(v -> {
+        repaired.increment(states.size());
+        return store.repair(slot, common, states);
       });
     });
   }

@@ -58,7 +58,7 @@ public final class InProcessRegistry implements Registry {
   }
 
   @Override
-  public Future<Void> renewLease(String memberId, long ttlMillis) {
+  public Future<Boolean> renewLease(String memberId, long ttlMillis) {
     Objects.requireNonNull(memberId, "memberId");
     if (ttlMillis <= 0) {
       return Future.failedFuture(new IllegalArgumentException("lease ttl must be positive, got " + ttlMillis));
@@ -75,7 +75,7 @@ public final class InProcessRegistry implements Registry {
     if (taken) {
       announce();
     }
-    return Future.succeededFuture();
+    return Future.succeededFuture(!taken);
   }
 
   @Override

@@ -88,7 +88,7 @@ public final class RedisRegistry implements Registry {
   }
 
   @Override
-  public Future<Void> renewLease(String memberId, long ttlMillis) {
+  public Future<Boolean> renewLease(String memberId, long ttlMillis) {
     Objects.requireNonNull(memberId, "memberId");
     if (ttlMillis <= 0) {
       return Future.failedFuture(new IllegalArgumentException("lease ttl must be positive, got " + ttlMillis));
@@ -99,9 +99,9 @@ public final class RedisRegistry implements Registry {
         .arg("GET");
     return commands.send(set).compose(previous -> {
       if (previous != null && incarnation.equals(previous.toString())) {
-        return Future.succeededFuture();
+        return Future.succeededFuture(true);
       }
-      return commands.send(announcement("lease-taken", memberId)).mapEmpty();
+      return commands.send(announcement("lease-taken", memberId)).map(false);
     });
   }
 

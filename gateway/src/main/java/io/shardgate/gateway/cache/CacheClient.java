@@ -1,0 +1,134 @@
+package io.shardgate.gateway.cache;
+
+import io.shardgate.cluster.membership.MemberInfo;
+import io.shardgate.gateway.backend.BackendResponse;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.net.ConnectException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The gateway's HTTP client to cache nodes (the {@code /cache/{collection}/{key}} contract, see
+ * docs/cache.md), one per verticle. It has its own small pool, separate from the shard nodes' one, and
+ * short deadlines: a lookup that is not answered in {@link Options#lookupTimeoutMs} is abandoned, and the
+ * request reads the shard instead. Every failure becomes a {@link CacheUnavailable} with a reason.
+ */
+public final class CacheClient {
+  /** Deadlines and pool bounds; lookups sit on the read path, fills and invalidations do not. */
+  public record Options(long lookupTimeoutMs, long updateTimeoutMs, int connectTimeoutMs, int poolSize, int maxWaitQueue) {
+    public static final Options DEFAULTS = new Options(100, 1000, 100, 16, 128);
+  }
+
+  /** A record found in the cache: the version it was filled with and the record's bytes. */
+  record Entry(long version, Buffer body) {}
+
+  enum FillOutcome {
+    STORED, REJECTED, FAILED;
+
+    String tag() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  private final HttpClient client;
+  private final Options options;
+
+  CacheClient(Vertx vertx, Options options) {
+    this.options = options;
+    HttpClientOptions http = new HttpClientOptions()
+        .setKeepAlive(true)
+        .setConnectTimeout(options.connectTimeoutMs())
+        .setMetricsName("cache-nodes")
+        .setIdleTimeout(60)
+        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    PoolOptions pool = new PoolOptions().setHttp1MaxSize(options.poolSize()).setMaxWaitQueueSize(options.maxWaitQueue());
+    this.client = vertx.createHttpClient(http, pool);
+  }
+
+  /** The cached record, or null on a miss (absent, expired or invalidated). */
+  Future<Entry> get(MemberInfo node, String collection, String key) {
+    return send(node, HttpMethod.GET, path(collection, key), null, options.lookupTimeoutMs()).compose(resp -> {
+      if (resp.status() == 404) {
+        return Future.succeededFuture();
+      }
+      if (resp.status() != 200) {
+        return Future.failedFuture(new CacheUnavailable("status", node.id() + " answered " + resp.status()));
+      }
+      Long version = Versions.parse(resp.header("x-record-version"));
+      if (version == null) {
+        return Future.failedFuture(new CacheUnavailable("bad_response", node.id() + " sent no X-Record-Version"));
+      }
+      return Future.succeededFuture(new Entry(version, resp.body()));
+    });
+  }
+
+  /** Stores the record at this version unless the node holds the same or a newer one (or a tombstone). */
+  Future<FillOutcome> fill(MemberInfo node, String collection, String key, long version, long ttlMs, Buffer body) {
+    String uri = path(collection, key) + "?version=" + version + "&ttlMs=" + ttlMs;
+    return send(node, HttpMethod.PUT, uri, body, options.updateTimeoutMs()).transform(ar -> Future.succeededFuture(
+        ar.failed() ? FillOutcome.FAILED
+            : ar.result().status() == 204 ? FillOutcome.STORED
+            : ar.result().status() == 409 ? FillOutcome.REJECTED
+            : FillOutcome.FAILED));
+  }
+
+  /** Leaves a tombstone at this version (or the node's newer one) that refuses fills of older versions. */
+  Future<Void> invalidate(MemberInfo node, String collection, String key, long version, long ttlMs) {
+    String uri = path(collection, key) + "?version=" + version + "&ttlMs=" + ttlMs;
+    return send(node, HttpMethod.DELETE, uri, null, options.updateTimeoutMs()).compose(resp -> resp.status() == 204
+        ? Future.succeededFuture()
+        : Future.failedFuture(new CacheUnavailable("status", node.id() + " answered " + resp.status())));
+  }
+
+  private Future<BackendResponse> send(MemberInfo node, HttpMethod method, String uri, Buffer body, long timeoutMs) {
+    // The idle timeout closes a connection whose answer never came, so a hung node cannot hold the pool.
+    RequestOptions request = new RequestOptions().setMethod(method).setHost(node.host()).setPort(node.port()).setURI(uri)
+        .setIdleTimeout(timeoutMs);
+    if (body != null) {
+      request.putHeader("content-type", "application/json");
+    }
+    Future<BackendResponse> response = client.request(request).compose(req -> {
+      Future<HttpClientResponse> sent = body == null ? req.send() : req.send(body);
+      return sent.compose(resp -> resp.body().map(b -> new BackendResponse(resp.statusCode(), resp.headers(), b)));
+    });
+    return response.timeout(timeoutMs, TimeUnit.MILLISECONDS).recover(e -> Future.failedFuture(classify(node, e)));
+  }
+
+  private static CacheUnavailable classify(MemberInfo node, Throwable e) {
+    if (e instanceof CacheUnavailable cu) {
+      return cu;
+    }
+    String reason;
+    if (e instanceof TimeoutException || e instanceof io.netty.handler.timeout.TimeoutException
+        || e instanceof io.vertx.core.http.StreamResetException) {
+      reason = "timeout";
+    } else if (e instanceof ConnectionPoolTooBusyException) {
+      reason = "overload";
+    } else if (e instanceof ConnectException || e.getCause() instanceof ConnectException) {
+      reason = "connect";
+    } else {
+      reason = "closed";
+    }
+    return new CacheUnavailable(reason, node.id() + " (" + node.address() + ") did not answer: " + reason);
+  }
+
+  /** Keys pass the gateway's key rule already; encoding keeps the URL valid whatever that rule becomes. */
+  private static String path(String collection, String key) {
+    return "/cache/" + collection + "/" + URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  public Future<Void> close() {
+    return client.close();
+  }
+}

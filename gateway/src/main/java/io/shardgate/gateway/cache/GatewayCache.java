@@ -1,0 +1,44 @@
+package io.shardgate.gateway.cache;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.shardgate.cluster.config.Settings;
+import io.shardgate.cluster.routing.RoutingTable;
+import io.vertx.core.Vertx;
+import java.util.function.LongSupplier;
+
+/**
+ * The gateway process's cache path: created once by {@code Gateway}, it holds what every verticle shares
+ * (the in-flight shard reads being coalesced and the fences of recent writes) and hands each verticle its
+ * own client to the cache nodes and a {@link CollectionCache} per collection.
+ */
+public final class GatewayCache {
+  private final RoutingTable routing;
+  private final MeterRegistry meters;
+  private final CacheClient.Options options;
+  private final ReadCoalescer coalescer;
+  private final WriteFence fence;
+
+  private GatewayCache(RoutingTable routing, MeterRegistry meters, CacheClient.Options options, long maxReadMs,
+      LongSupplier clockMs) {
+    this.routing = routing;
+    this.meters = meters;
+    this.options = options;
+    this.coalescer = new ReadCoalescer(maxReadMs);
+    this.fence = new WriteFence(clockMs);
+  }
+
+  /** @param requestTimeoutMs the whole-request deadline; no shard read is shared for longer */
+  public static GatewayCache create(RoutingTable routing, MeterRegistry meters, long requestTimeoutMs) {
+    return new GatewayCache(routing, meters, CacheClient.Options.DEFAULTS, requestTimeoutMs,
+        () -> System.nanoTime() / 1_000_000);
+  }
+
+  /** A verticle's own client to the cache nodes; the verticle closes it when it stops. */
+  public CacheClient client(Vertx vertx) {
+    return new CacheClient(vertx, options);
+  }
+
+  public CollectionCache collection(Settings.Collection collection, CacheClient client) {
+    return new CollectionCache(collection, routing, client, coalescer, fence, new CacheMetrics(meters, collection.name()));
+  }
+}
