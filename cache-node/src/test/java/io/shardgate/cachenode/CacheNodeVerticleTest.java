@@ -66,6 +66,52 @@ class CacheNodeVerticleTest {
   }
 
   @Test
+  void underConcurrentFillsEveryReadPairsABodyWithItsOwnVersion() throws Exception {
+    java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.List<String> mismatches = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    java.util.List<Thread> threads = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      threads.add(new Thread(() -> {
+        while (running.get()) {
+          long v = next.incrementAndGet();
+          try {
+            send("PUT", "/cache/expenses/race?version=" + v + "&ttlMs=60000", "{\"v\":" + v + "}");
+          } catch (Exception e) {
+            mismatches.add("fill failed: " + e);
+          }
+        }
+      }));
+      threads.add(new Thread(() -> {
+        while (running.get()) {
+          try {
+            HttpResponse<String> r = send("GET", "/cache/expenses/race", null);
+            if (r.statusCode() == 200) {
+              String version = r.headers().firstValue("x-record-version").orElse("?");
+              if (!r.body().equals("{\"v\":" + version + "}")) {
+                mismatches.add("version " + version + " came with " + r.body());
+              }
+            }
+          } catch (Exception e) {
+            mismatches.add("read failed: " + e);
+          }
+        }
+      }));
+    }
+    threads.forEach(Thread::start);
+    long deadline = System.nanoTime() + 3_000_000_000L;
+    while (System.nanoTime() < deadline && next.get() < 3000) {
+      Thread.onSpinWait();
+    }
+    running.set(false);
+    for (Thread t : threads) {
+      t.join(5000);
+    }
+    assertThat(next.get()).isPositive();
+    assertThat(mismatches).isEmpty();
+  }
+
+  @Test
   void keysArePathDecodedAndMeasuredInUtf8Bytes() throws Exception {
     String key = "a/b é?";
     assertThat(send("PUT", "/cache/expenses/" + encode(key) + "?version=1", "{}").statusCode()).isEqualTo(204);

@@ -1,6 +1,7 @@
 package io.shardgate.dist;
 
 import io.shardgate.cachenode.CacheNodeVerticle;
+import io.shardgate.cachenode.store.CacheLimits;
 import io.shardgate.cluster.config.Settings;
 import io.shardgate.cluster.ids.IdAllocator;
 import io.shardgate.cluster.membership.RedisRegistryOptions;
@@ -40,7 +41,8 @@ final class Roles {
 
   static Future<?> cacheNode(ShardgateVertx runtime, Settings.Shardgate config, String id) {
     Settings.Node self = config.cacheNode(id);
-    return runtime.vertx().deployVerticle(new CacheNodeVerticle(config, self, redisRegistry(runtime, config), runtime.registry()));
+    return runtime.vertx().deployVerticle(new CacheNodeVerticle(config, self, redisRegistry(runtime, config), runtime.registry(),
+        cacheLimits(config)));
   }
 
   /**
@@ -50,6 +52,11 @@ final class Roles {
   private static void warmUpMySqlClient() {
     new MySQLConnectOptions().setCharset("utf8mb4").setCollation("utf8mb4_bin");
     java.nio.charset.Charset.availableCharsets();
+  }
+
+  static CacheLimits cacheLimits(Settings.Shardgate config) {
+    Settings.CacheStore c = config.cacheStore();
+    return new CacheLimits(c.maxBytes(), c.maxEntryBytes(), c.defaultTtlMs());
   }
 
   /** One database per shard node: the configured prefix plus the node id. */

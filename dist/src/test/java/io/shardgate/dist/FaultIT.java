@@ -177,6 +177,9 @@ class FaultIT {
   }
 
   private static void assertSafe(LoadDriver.Report report) {
+    // The measured figures of each scenario go to the build output (docs/replication.md quotes them).
+    System.out.println("FaultIT " + StackWalker.getInstance().walk(f -> f.skip(1).findFirst().orElseThrow().getMethodName())
+        + ": " + report.summary());
     assertThat(report.problems()).as(report.summary()).isEmpty();
     assertThat(report.lostWrites()).isZero();
     assertThat(report.staleReads()).isZero();

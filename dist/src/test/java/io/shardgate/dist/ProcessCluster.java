@@ -47,7 +47,13 @@ final class ProcessCluster implements AutoCloseable {
   private final Map<String, Process> processes = new LinkedHashMap<>();
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
+  final Map<String, Integer> cachePorts = new LinkedHashMap<>();
+
   ProcessCluster(Path dir, int shardNodes, JsonObject overrides) throws IOException {
+    this(dir, shardNodes, 0, overrides);
+  }
+
+  ProcessCluster(Path dir, int shardNodes, int cacheNodes, JsonObject overrides) throws IOException {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run the tests with mvn verify");
     }
@@ -59,13 +65,19 @@ final class ProcessCluster implements AutoCloseable {
       shardPorts.put("shard-" + i, port);
       shards.add(new JsonObject().put("id", "shard-" + i).put("host", "127.0.0.1").put("port", port).put("weight", 1));
     }
+    JsonArray caches = new JsonArray();
+    for (int i = 1; i <= cacheNodes; i++) {
+      int port = freePort();
+      cachePorts.put("cache-" + i, port);
+      caches.add(new JsonObject().put("id", "cache-" + i).put("host", "127.0.0.1").put("port", port));
+    }
     JsonObject conf = new JsonObject(Files.readString(Path.of("..", "conf", "shardgate.json")));
     conf.getJsonObject("cluster").put("name", clusterName);
     conf.put("lease", new JsonObject().put("ttlMs", 1500).put("renewMs", 300));
     conf.put("membership", new JsonObject().put("resyncMs", 250));
     conf.getJsonObject("mysql").put("databasePrefix", dbPrefix);
     conf.getJsonObject("gateway").put("port", gatewayPort).put("adminToken", adminToken).put("instances", 2);
-    conf.put("shardNodes", shards).put("cacheNodes", new JsonArray());
+    conf.put("shardNodes", shards).put("cacheNodes", caches);
     conf.put("collections", new JsonArray().add(Path.of("..", "conf", "collections", "expenses.json").toAbsolutePath().toString()));
     conf.mergeIn(overrides, true);
     this.config = dir.resolve("shardgate.json");
@@ -109,6 +121,9 @@ final class ProcessCluster implements AutoCloseable {
   void startAll() throws IOException {
     for (String id : shardPorts.keySet()) {
       startShard(id);
+    }
+    for (String id : cachePorts.keySet()) {
+      start(id, List.of("cache-node", "--config", config.toString(), "--id", id), cachePorts.get(id));
     }
     startGateway();
   }

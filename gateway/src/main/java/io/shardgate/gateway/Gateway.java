@@ -7,6 +7,7 @@ import io.shardgate.cluster.membership.Registry;
 import io.shardgate.cluster.placement.Placement;
 import io.shardgate.cluster.runtime.ShardgateVertx;
 import io.shardgate.cluster.routing.RoutingTable;
+import io.shardgate.gateway.cache.CacheClient;
 import io.shardgate.gateway.cache.GatewayCache;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -23,13 +24,19 @@ public final class Gateway {
   private Gateway() {}
 
   public static Future<String> deploy(ShardgateVertx runtime, Settings.Shardgate config, Registry registry, IdAllocator ids) {
+    return deploy(runtime, config, registry, ids, CacheClient.Options.DEFAULTS);
+  }
+
+  /** Deploys with these deadlines and pool bounds for the verticles' clients to the cache nodes. */
+  public static Future<String> deploy(ShardgateVertx runtime, Settings.Shardgate config, Registry registry, IdAllocator ids,
+      CacheClient.Options cacheClient) {
     Settings.Cluster c = config.cluster();
     RoutingTable routing = new RoutingTable(Placement.named(c.placement(), c.ringVirtualNodes()), c.slots(),
         c.replicationFactor());
     MembershipWatcher watcher = new MembershipWatcher(runtime.vertx(), registry, runtime.registry(),
         config.membership().resyncMs(), () -> System.nanoTime() / 1_000_000, "gateway");
     watcher.addListener(routing::update);
-    GatewayCache cache = GatewayCache.create(routing, runtime.registry(), config.gateway().requestTimeoutMs());
+    GatewayCache cache = GatewayCache.create(routing, runtime.registry(), config.gateway().requestTimeoutMs(), cacheClient);
     int instances = config.gateway().instances() > 0 ? config.gateway().instances() : ShardgateVertx.eventLoops();
     return watcher.start().compose(v -> {
       routing.update(watcher.current());

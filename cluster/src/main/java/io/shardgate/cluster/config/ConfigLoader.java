@@ -122,7 +122,14 @@ public final class ConfigLoader {
     if (collections.stream().map(Settings.Collection::name).distinct().count() != collections.size()) {
       throw new ConfigException("config: collections must have distinct names");
     }
-    return new Settings.Shardgate(cluster, redis, lease, membership, replication, mysql, gateway, shards, caches, collections);
+    ConfigReader cs = r.child("cacheStore");
+    Settings.CacheStore cacheStore = new Settings.CacheStore(cs.number("maxBytes", 64L << 20, 1L << 16, 1L << 40),
+        cs.integer("maxEntryBytes", 1 << 20, 1024, 64 << 20), cs.number("defaultTtlMs", 60_000, 1000, 86_400_000));
+    if (cacheStore.maxEntryBytes() > cacheStore.maxBytes()) {
+      throw new ConfigException("config: cacheStore.maxEntryBytes must not exceed cacheStore.maxBytes");
+    }
+    return new Settings.Shardgate(cluster, redis, lease, membership, replication, mysql, gateway, cacheStore, shards,
+        caches, collections);
   }
 
   private static Settings.Node node(ConfigReader n) {

@@ -56,8 +56,12 @@ public final class Settings {
   }
 
   /** The whole configuration file. */
+  /** Every cache node's store: its byte budget, the largest entry, the ttl of an update that names none. */
+  public record CacheStore(long maxBytes, int maxEntryBytes, long defaultTtlMs) {}
+
   public record Shardgate(Cluster cluster, Redis redis, Lease lease, Membership membership, Replication replication,
-      MySql mysql, Gateway gateway, List<Node> shardNodes, List<Node> cacheNodes, List<Collection> collections) {
+      MySql mysql, Gateway gateway, CacheStore cacheStore, List<Node> shardNodes, List<Node> cacheNodes,
+      List<Collection> collections) {
 
     public Node shardNode(String id) {
       return find(shardNodes, id, "shardNodes");

@@ -119,6 +119,11 @@ public final class LoadDriver {
         lastAttempted.set(k, value);
         Answer a = send("PUT", "/v1/expenses/" + key(k), new JsonObject().put(DESCRIPTION, "v" + value).encode());
         if (a.status == 202) {
+          long answered = valueOf(a.body);
+          if (answered != value) {
+            problems.add("PUT " + key(k) + " of " + value + " answered 202 with " + answered + " (etag " + a.etag + ", "
+                + a.servedBy + ")");
+          }
           lastAcked.set(k, value);
           acked.incrementAndGet();
           String version = a.etag;
@@ -154,7 +159,8 @@ public final class LoadDriver {
         long value = valueOf(a.body);
         if (value < floor) {
           staleReads.incrementAndGet();
-          problems.add("GET " + key(k) + " returned " + value + " after " + floor + " was acknowledged");
+          problems.add("GET " + key(k) + " returned " + value + " (etag " + a.etag + ", " + a.servedBy + ") after "
+              + floor + " was acknowledged");
         }
         if (gapStart != 0) {
           longestReadGapMs.accumulateAndGet(now() - gapStart, Math::max);
@@ -200,7 +206,7 @@ public final class LoadDriver {
     return Long.parseLong(new JsonObject(body).getString(DESCRIPTION).substring(1));
   }
 
-  private record Answer(int status, String body, String etag) {}
+  private record Answer(int status, String body, String etag, String servedBy) {}
 
   private Answer send(String method, String path, String body) {
     requests.incrementAndGet();
@@ -211,12 +217,13 @@ public final class LoadDriver {
     }
     try {
       HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new Answer(r.statusCode(), r.body(), r.headers().firstValue("etag").orElse(""));
+      return new Answer(r.statusCode(), r.body(), r.headers().firstValue("etag").orElse(""),
+          r.headers().firstValue("x-cache").orElse("-") + " from " + r.headers().firstValue("x-served-by").orElse("?"));
     } catch (IOException e) {
-      return new Answer(-1, e.toString(), "");
+      return new Answer(-1, e.toString(), "", "");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new Answer(-1, "interrupted", "");
+      return new Answer(-1, "interrupted", "", "");
     }
   }
 

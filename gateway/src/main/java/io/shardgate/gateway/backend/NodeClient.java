@@ -54,7 +54,10 @@ public final class NodeClient {
 
   private Future<BackendResponse> exchange(HttpClientRequest req, Buffer body) {
     Future<io.vertx.core.http.HttpClientResponse> sent = body == null ? req.send() : req.send(body);
-    return sent.compose(resp -> resp.body().map(b -> new BackendResponse(resp.statusCode(), resp.headers(), b)));
+    return sent.compose(resp -> resp.body().map(b -> new BackendResponse(resp.statusCode(), resp.headers(),
+        // On the plain heap: one response can be written to many clients (coalesced reads, cache hits),
+        // and each write hands Netty the buffer's memory; pooled memory would be recycled after the first.
+        Buffer.buffer(b.getBytes()))));
   }
 
   private BackendUnavailable classify(MemberInfo node, Throwable e) {

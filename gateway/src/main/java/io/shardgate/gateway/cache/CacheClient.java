@@ -25,9 +25,22 @@ import java.util.concurrent.TimeoutException;
  * request reads the shard instead. Every failure becomes a {@link CacheUnavailable} with a reason.
  */
 public final class CacheClient {
-  /** Deadlines and pool bounds; lookups sit on the read path, fills and invalidations do not. */
+  /**
+   * Deadlines and pool bounds of one verticle's client. Lookups sit on the read path, so theirs is short;
+   * fills and invalidations run after the answer (updateTimeoutMs). connectTimeoutMs bounds opening a
+   * TCP connection; the pool holds poolSize connections per cache node and queues at most maxWaitQueue
+   * calls, beyond which a call fails at once (and a lookup becomes a bypass).
+   */
   public record Options(long lookupTimeoutMs, long updateTimeoutMs, int connectTimeoutMs, int poolSize, int maxWaitQueue) {
+    /** 100 ms lookups, 1 s fills and invalidations, 100 ms connect, 16 connections, 128 waiting. */
     public static final Options DEFAULTS = new Options(100, 1000, 100, 16, 128);
+
+    public Options {
+      if (lookupTimeoutMs <= 0 || updateTimeoutMs <= 0 || connectTimeoutMs <= 0 || poolSize <= 0 || maxWaitQueue < 0) {
+        throw new IllegalArgumentException("cache client timeouts and pool size must be positive, maxWaitQueue at least 0; got "
+            + lookupTimeoutMs + ", " + updateTimeoutMs + ", " + connectTimeoutMs + ", " + poolSize + ", " + maxWaitQueue);
+      }
+    }
   }
 
   /** A record found in the cache: the version it was filled with and the record's bytes. */
@@ -54,6 +67,11 @@ public final class CacheClient {
         .setIdleTimeoutUnit(TimeUnit.SECONDS);
     PoolOptions pool = new PoolOptions().setHttp1MaxSize(options.poolSize()).setMaxWaitQueueSize(options.maxWaitQueue());
     this.client = vertx.createHttpClient(http, pool);
+  }
+
+  /** The deadline of one cache lookup. */
+  long lookupTimeoutMs() {
+    return options.lookupTimeoutMs();
   }
 
   /** The cached record, or null on a miss (absent, expired or invalidated). */
@@ -92,15 +110,20 @@ public final class CacheClient {
   }
 
   private Future<BackendResponse> send(MemberInfo node, HttpMethod method, String uri, Buffer body, long timeoutMs) {
-    // The idle timeout closes a connection whose answer never came, so a hung node cannot hold the pool.
+    // The connect timeout bounds the wait for a pooled connection, so a call given up on is never sent
+    // late (a fill must not land long after the write that superseded it); the idle timeout closes a
+    // connection whose answer never came, so a hung node cannot hold the pool.
     RequestOptions request = new RequestOptions().setMethod(method).setHost(node.host()).setPort(node.port()).setURI(uri)
-        .setIdleTimeout(timeoutMs);
+        .setConnectTimeout(timeoutMs).setIdleTimeout(timeoutMs);
     if (body != null) {
       request.putHeader("content-type", "application/json");
     }
     Future<BackendResponse> response = client.request(request).compose(req -> {
       Future<HttpClientResponse> sent = body == null ? req.send() : req.send(body);
-      return sent.compose(resp -> resp.body().map(b -> new BackendResponse(resp.statusCode(), resp.headers(), b)));
+      return sent.compose(resp -> resp.body().map(b -> new BackendResponse(resp.statusCode(), resp.headers(),
+        // On the plain heap: one response can be written to many clients (coalesced reads, cache hits),
+        // and each write hands Netty the buffer's memory; pooled memory would be recycled after the first.
+        Buffer.buffer(b.getBytes()))));
     });
     return response.timeout(timeoutMs, TimeUnit.MILLISECONDS).recover(e -> Future.failedFuture(classify(node, e)));
   }

@@ -32,6 +32,17 @@ public final class CachePlacement {
     return best;
   }
 
+  /** Every live cache node: writes go to all of them (see CollectionCache#written). */
+  public static java.util.List<MemberInfo> live(MembershipView view) {
+    java.util.List<MemberInfo> out = new java.util.ArrayList<>();
+    for (MemberInfo m : view.members().values()) {
+      if (m.role() == Role.CACHE && view.isLive(m.id())) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
   /**
    * -w / ln(u) with u uniform in (0,1) from hash64(collection 0x00 key 0x00 nodeId): the best score
    * falls on each node in proportion to its weight, and with equal weights the highest hash wins.

@@ -23,16 +23,19 @@ public final class CollectionCache {
   private final CacheClient client;
   private final ReadCoalescer coalescer;
   private final WriteFence fence;
+  private final java.util.concurrent.ConcurrentHashMap<String, Future<CacheClient.Entry>> lookups;
   private final CacheMetrics metrics;
 
   CollectionCache(Settings.Collection collection, RoutingTable routing, CacheClient client, ReadCoalescer coalescer,
-      WriteFence fence, CacheMetrics metrics) {
+      WriteFence fence, java.util.concurrent.ConcurrentHashMap<String, Future<CacheClient.Entry>> lookups,
+      CacheMetrics metrics) {
     this.collection = collection.name();
     this.settings = collection.cache();
     this.routing = routing;
     this.client = client;
     this.coalescer = coalescer;
     this.fence = fence;
+    this.lookups = lookups;
     this.metrics = metrics;
   }
 
@@ -49,7 +52,8 @@ public final class CollectionCache {
     if (node == null) {
       return bypass(caller, key, shardRead, "no_cache_node");
     }
-    return client.get(node, collection, key).transform(ar -> {
+    long floor = fence.floor(collection, key);
+    return lookup(caller, node, key).transform(ar -> {
       if (ar.failed()) {
         return bypass(caller, key, shardRead, ar.cause() instanceof CacheUnavailable cu ? cu.reason() : "closed");
       }
@@ -58,7 +62,7 @@ public final class CollectionCache {
         metrics.miss();
         return miss(caller, node, key, shardRead);
       }
-      if (!fence.allows(collection, key, entry.version())) {
+      if (entry.version() < floor || !fence.allows(collection, key, entry.version())) {
         return bypass(caller, key, shardRead, "invalidating");
       }
       metrics.hit();
@@ -82,52 +86,147 @@ public final class CollectionCache {
       return;
     }
     fence.written(collection, key, version, settings.ttlMs());
-    caller.runOnContext(v -> invalidate(key, version));
+    boolean deleted = acknowledged.status() == 204;
+    // Copied now, before the answer is written: writing a Buffer hands its memory to Netty, and a
+    // pooled chunk may be reused for other bytes by the time the write-through is sent.
+    io.vertx.core.buffer.Buffer record = deleted || acknowledged.body() == null ? null : io.vertx.core.buffer.Buffer.buffer(acknowledged.body().getBytes());
+    caller.runOnContext(v -> {
+      if (deleted) {
+        invalidate(key, version);
+      } else {
+        writeThrough(key, version, record);
+      }
+    });
+  }
+
+  /**
+   * A create or update answers with the whole new record: store it at its version, on every live cache
+   * node. An entry refuses fills of its version or older just as a tombstone would, so no slow fill of an
+   * earlier read can come back, and the record stays cached instead of missing for a ttl after each
+   * write. Every node gets it, not only the key's owner: when cache membership flaps, keys move between
+   * nodes, and a node that was not the owner must not keep an older copy to serve once it is again.
+   * (A node that dropped out of the live set clears itself before it takes its lease back.)
+   */
+  private void writeThrough(String key, long version, io.vertx.core.buffer.Buffer record) {
+    toEveryNode(key, version, node -> client.fill(node, collection, key, version, settings.ttlMs(), record)
+        .map(outcome -> outcome != CacheClient.FillOutcome.FAILED));
+  }
+
+  /** A delete leaves a tombstone at its version on every live cache node (see writeThrough). */
+  private void invalidate(String key, long version) {
+    toEveryNode(key, version, node -> client.invalidate(node, collection, key, version, settings.ttlMs())
+        .map(true).otherwise(false));
+  }
+
+  /**
+   * The fence here is lifted once every node the update went to applied it: any of them may own the key
+   * after the next membership change. One failure leaves the fence to its ttl.
+   */
+  private void toEveryNode(String key, long version, java.util.function.Function<MemberInfo, Future<Boolean>> update) {
+    java.util.List<MemberInfo> nodes = CachePlacement.live(routing.current().view());
+    if (nodes.isEmpty()) {
+      metrics.invalidation(false);
+      return;
+    }
+    java.util.List<Future<Boolean>> sent = new java.util.ArrayList<>();
+    for (MemberInfo node : nodes) {
+      sent.add(update.apply(node).otherwise(false));
+    }
+    Future.all(sent).onComplete(ar -> {
+      boolean everywhere = ar.succeeded() && sent.stream().allMatch(Future::result);
+      if (everywhere) {
+        fence.confirmed(collection, key, version);
+      }
+      metrics.invalidation(everywhere);
+    });
   }
 
   private Future<CacheRead> miss(Context caller, MemberInfo node, String key, Supplier<Future<BackendResponse>> shardRead) {
-    ReadCoalescer.Joined read = join(caller, key, shardRead);
-    if (read.leader()) {
+    ReadCoalescer.Joined read = coalescer.read(caller, collection, key, shardRead, true);
+    if (!read.leader()) {
+      metrics.coalesced();
+    } else {
       // Registered before the answer's own listener, and deferred, so the fill starts after the answer.
-      read.response().onSuccess(resp -> caller.runOnContext(v -> fill(node, key, resp)));
+      // Until the fill has landed, later misses share this read's result instead of reading again.
+      read.response().onComplete(ar -> {
+        // Copied before the answer is written (see written()).
+        BackendResponse copy = ar.succeeded() && ar.result().body() != null
+            ? new BackendResponse(ar.result().status(), ar.result().headers(), io.vertx.core.buffer.Buffer.buffer(ar.result().body().getBytes())) : null;
+        caller.runOnContext(v -> {
+          Future<Void> filled = copy != null ? fill(node, key, copy) : Future.succeededFuture();
+          filled.onComplete(x -> releaseLater(caller, key, read.shared(), ar));
+        });
+      });
     }
     return read.response().map(r -> new CacheRead(r, CacheRead.Status.MISS));
   }
 
   private Future<CacheRead> bypass(Context caller, String key, Supplier<Future<BackendResponse>> shardRead, String reason) {
     metrics.bypass(reason);
-    return join(caller, key, shardRead).response().map(r -> new CacheRead(r, CacheRead.Status.BYPASS));
-  }
-
-  private ReadCoalescer.Joined join(Context caller, String key, Supplier<Future<BackendResponse>> shardRead) {
-    ReadCoalescer.Joined read = coalescer.read(caller, collection, key, shardRead);
+    // A slow or overloaded cache (a burst of requests) is when the shards need shielding most: keep a
+    // found record shared for a lookup deadline, as on the miss path. Other bypasses share only in flight.
+    boolean burst = reason.equals("timeout") || reason.equals("overload");
+    ReadCoalescer.Joined read = coalescer.read(caller, collection, key, shardRead, burst);
     if (!read.leader()) {
       metrics.coalesced();
+    } else if (burst) {
+      read.response().onComplete(ar -> caller.runOnContext(v -> releaseLater(caller, key, read.shared(), ar)));
     }
-    return read;
+    return read.response().map(r -> new CacheRead(r, CacheRead.Status.BYPASS));
+  }
+
+  /**
+   * A found record stays shared a lookup deadline longer: requests whose cache lookup started before
+   * the fill landed (and missed, or timed out) join it instead of reading the shard again. Anything
+   * else (404, failure) stops being shared at once. An acknowledged write stops the sharing anyway.
+   */
+  private void releaseLater(Context caller, String key, Future<BackendResponse> shared,
+      io.vertx.core.AsyncResult<BackendResponse> result) {
+    if (result.succeeded() && result.result().status() == 200) {
+      caller.owner().setTimer(client.lookupTimeoutMs(), t -> coalescer.release(collection, key, shared));
+    } else {
+      coalescer.release(collection, key, shared);
+    }
+  }
+
+  /**
+   * One cache lookup per record at a time in this process: a burst of requests for one key makes one
+   * lookup (and, on a miss, one shard read) instead of flooding the cache client's bounded pool. Each
+   * request still judges the shared answer against its own fence floor.
+   */
+  private Future<CacheClient.Entry> lookup(Context caller, MemberInfo node, String key) {
+    String id = fence.era() + "\u0000" + node.id() + '\u0000' + collection + '\u0000' + key;
+    io.vertx.core.Promise<CacheClient.Entry> mine = io.vertx.core.Promise.promise();
+    Future<CacheClient.Entry> running = lookups.putIfAbsent(id, mine.future());
+    Future<CacheClient.Entry> shared;
+    if (running != null) {
+      shared = running;
+    } else {
+      shared = mine.future();
+      client.get(node, collection, key).onComplete(ar -> {
+        lookups.remove(id, mine.future());
+        mine.handle(ar);
+      });
+    }
+    io.vertx.core.Promise<CacheClient.Entry> here = io.vertx.core.Promise.promise();
+    Thread callerThread = Thread.currentThread();
+    shared.onComplete(ar -> {
+      if (Thread.currentThread() == callerThread) {
+        here.handle(ar);
+      } else {
+        caller.runOnContext(v -> here.handle(ar));
+      }
+    });
+    return here.future();
   }
 
   /** Only a found record is cached; a 404 is not (a later create invalidates anyway). */
-  private void fill(MemberInfo node, String key, BackendResponse resp) {
+  private Future<Void> fill(MemberInfo node, String key, BackendResponse resp) {
     Long version = resp.status() == 200 ? Versions.of(resp) : null;
-    if (version != null) {
-      client.fill(node, collection, key, version, settings.ttlMs(), resp.body()).onSuccess(metrics::fill);
+    if (version == null) {
+      return Future.succeededFuture();
     }
-  }
-
-  /** Sent to the node the record maps to now; a lost invalidation is bounded by the ttl (and the fence here). */
-  private void invalidate(String key, long version) {
-    MemberInfo node = CachePlacement.choose(routing.current().view(), collection, key);
-    if (node == null) {
-      metrics.invalidation(false);
-      return;
-    }
-    client.invalidate(node, collection, key, version, settings.ttlMs()).onComplete(ar -> {
-      if (ar.succeeded()) {
-        fence.confirmed(collection, key, version);
-      }
-      metrics.invalidation(ar.succeeded());
-    });
+    return client.fill(node, collection, key, version, settings.ttlMs(), resp.body()).onSuccess(metrics::fill).mapEmpty();
   }
 
   private static BackendResponse hit(MemberInfo node, CacheClient.Entry entry) {

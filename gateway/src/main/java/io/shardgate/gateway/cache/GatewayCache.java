@@ -17,6 +17,9 @@ public final class GatewayCache {
   private final CacheClient.Options options;
   private final ReadCoalescer coalescer;
   private final WriteFence fence;
+  /** Cache lookups in flight, shared by every verticle (one per record at a time). */
+  private final java.util.concurrent.ConcurrentHashMap<String, io.vertx.core.Future<CacheClient.Entry>> lookups =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private GatewayCache(RoutingTable routing, MeterRegistry meters, CacheClient.Options options, long maxReadMs,
       LongSupplier clockMs) {
@@ -27,10 +30,13 @@ public final class GatewayCache {
     this.fence = new WriteFence(clockMs);
   }
 
-  /** @param requestTimeoutMs the whole-request deadline; no shard read is shared for longer */
-  public static GatewayCache create(RoutingTable routing, MeterRegistry meters, long requestTimeoutMs) {
-    return new GatewayCache(routing, meters, CacheClient.Options.DEFAULTS, requestTimeoutMs,
-        () -> System.nanoTime() / 1_000_000);
+  /**
+   * @param requestTimeoutMs the whole-request deadline; no shard read is shared for longer
+   * @param options deadlines and pool bounds of each verticle's client to the cache nodes
+   */
+  public static GatewayCache create(RoutingTable routing, MeterRegistry meters, long requestTimeoutMs,
+      CacheClient.Options options) {
+    return new GatewayCache(routing, meters, options, requestTimeoutMs, () -> System.nanoTime() / 1_000_000);
   }
 
   /** A verticle's own client to the cache nodes; the verticle closes it when it stops. */
@@ -39,6 +45,7 @@ public final class GatewayCache {
   }
 
   public CollectionCache collection(Settings.Collection collection, CacheClient client) {
-    return new CollectionCache(collection, routing, client, coalescer, fence, new CacheMetrics(meters, collection.name()));
+    return new CollectionCache(collection, routing, client, coalescer, fence, lookups,
+        new CacheMetrics(meters, collection.name()));
   }
 }

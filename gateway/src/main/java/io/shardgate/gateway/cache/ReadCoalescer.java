@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  */
 final class ReadCoalescer {
   /** The shared read and whether this request started it (and so owns the fill that follows). */
-  record Joined(Future<BackendResponse> response, boolean leader) {}
+  record Joined(Future<BackendResponse> response, boolean leader, Future<BackendResponse> shared) {}
 
   private final ConcurrentHashMap<String, Future<BackendResponse>> inFlight = new ConcurrentHashMap<>();
   private final long maxReadMs;
@@ -31,19 +31,37 @@ final class ReadCoalescer {
    * event loop; {@code caller} is that request's context.
    */
   Joined read(Context caller, String collection, String key, Supplier<Future<BackendResponse>> read) {
+    return read(caller, collection, key, read, false);
+  }
+
+  /**
+   * @param keepUntilReleased keep sharing the completed result until {@link #release} (the leader fills
+   *     the cache with it; meanwhile later misses would otherwise read the shard again). An acknowledged
+   *     write of the record still stops the sharing at once ({@link #forget}).
+   */
+  Joined read(Context caller, String collection, String key, Supplier<Future<BackendResponse>> read,
+      boolean keepUntilReleased) {
     String id = id(collection, key);
     Promise<BackendResponse> promise = Promise.promise();
     Future<BackendResponse> mine = promise.future();
     Future<BackendResponse> running = inFlight.putIfAbsent(id, mine);
     if (running != null) {
-      return new Joined(onCallerLoop(caller, running), false);
+      return new Joined(onCallerLoop(caller, running), false, running);
     }
     start(read).timeout(maxReadMs, TimeUnit.MILLISECONDS).onComplete(ar -> {
-      // Removed before anyone hears the result: a request arriving from now on starts a fresh read.
-      inFlight.remove(id, mine);
+      // Removed before anyone hears the result (unless kept for the fill, or failed): a request
+      // arriving from now on starts a fresh read.
+      if (!keepUntilReleased || ar.failed()) {
+        inFlight.remove(id, mine);
+      }
       promise.handle(ar);
     });
-    return new Joined(onCallerLoop(caller, mine), true);
+    return new Joined(onCallerLoop(caller, mine), true, mine);
+  }
+
+  /** The leader is done with a result it kept shared (its fill landed or failed). */
+  void release(String collection, String key, Future<BackendResponse> shared) {
+    inFlight.remove(id(collection, key), shared);
   }
 
   /**

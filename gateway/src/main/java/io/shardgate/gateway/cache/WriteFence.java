@@ -19,6 +19,8 @@ final class WriteFence {
   private final ConcurrentHashMap<String, Fence> fences = new ConcurrentHashMap<>();
   private final LongSupplier clockMs;
   private final AtomicLong lastSweepMs;
+  /** Writes acknowledged in this process so far: a lookup may only be shared by requests of its era. */
+  private final AtomicLong writes = new AtomicLong();
 
   WriteFence(LongSupplier clockMs) {
     this.clockMs = clockMs;
@@ -27,6 +29,7 @@ final class WriteFence {
 
   /** A write of the record at {@code version} was acknowledged; call before answering the client. */
   void written(String collection, String key, long version, long ttlMs) {
+    writes.incrementAndGet();
     long now = clockMs.getAsLong();
     Fence fence = new Fence(version, now + ttlMs);
     fences.merge(id(collection, key), fence, (old, neu) -> old.version() > neu.version() ? old : neu);
@@ -36,6 +39,18 @@ final class WriteFence {
   /** The cache node applied the tombstone of this version; a newer write's fence stays. */
   void confirmed(String collection, String key, long version) {
     fences.computeIfPresent(id(collection, key), (k, f) -> f.version() == version ? null : f);
+    // After the fence: a request from now on has no floor, so it must not share a lookup that started
+    // while the write-through was still on its way.
+    writes.incrementAndGet();
+  }
+
+  /**
+   * The oldest version a lookup starting now may serve (0 when no write is pending). Taken before the
+   * lookup is sent: a fence confirmed while the lookup is in flight must still hold for its answer.
+   */
+  long floor(String collection, String key) {
+    Fence f = fences.get(id(collection, key));
+    return f == null || f.expiresAtMs() <= clockMs.getAsLong() ? 0 : f.version();
   }
 
   /** Whether a cached copy at this version may be served. */
@@ -49,6 +64,15 @@ final class WriteFence {
       return true;
     }
     return cachedVersion >= f.version();
+  }
+
+  /**
+   * Grows with every acknowledged write (before its fence is set) and every lifted fence. A cache lookup
+   * that started before either may return the copy the write replaced, so a request joins only a lookup
+   * started in the same era.
+   */
+  long era() {
+    return writes.get();
   }
 
   int size() {

@@ -25,6 +25,30 @@ class WriteFenceTest {
   }
 
   @Test
+  void aLookupKeepsTheFloorOfWhenItStartedEvenIfTheFenceIsConfirmedMeanwhile() {
+    assertThat(fence.floor("expenses", "1")).isZero();
+    fence.written("expenses", "1", 5, TTL);
+    long floor = fence.floor("expenses", "1"); // a cache lookup starts
+    fence.confirmed("expenses", "1", 5); // the write-through lands before the lookup's answer
+    assertThat(fence.allows("expenses", "1", 4)).as("the fence alone no longer refuses").isTrue();
+    assertThat(floor).as("but the lookup still refuses what is older than the write").isEqualTo(5);
+    now.addAndGet(TTL + 1);
+    fence.written("expenses", "2", 3, TTL);
+    now.addAndGet(TTL + 1);
+    assertThat(fence.floor("expenses", "2")).as("expired fences set no floor").isZero();
+  }
+
+  @Test
+  void theEraMovesOnEveryWriteAndEveryLiftedFenceSoNoRequestSharesAnOlderLookup() {
+    long start = fence.era();
+    fence.written("expenses", "1", 5, TTL);
+    long afterWrite = fence.era();
+    fence.confirmed("expenses", "1", 5);
+    assertThat(afterWrite).isGreaterThan(start);
+    assertThat(fence.era()).isGreaterThan(afterWrite);
+  }
+
+  @Test
   void theNewestWriteKeepsItsFence() {
     fence.written("expenses", "1", 7, TTL);
     fence.written("expenses", "1", 5, TTL); // acknowledged out of order
