@@ -54,10 +54,7 @@ class CacheIT {
   @AfterAll
   static void stop() throws Exception {
     if (cluster != null) {
-      cluster.close();
-      assertThat(cluster.blockedThreadWarnings()).as("event loops blocked in a process").isEmpty();
-      cluster.dropDatabases();
-      cluster.deleteRedisKeys();
+      cluster.shutDownAndCheck();
     }
   }
 

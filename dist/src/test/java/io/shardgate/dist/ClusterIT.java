@@ -51,10 +51,7 @@ class ClusterIT {
   @AfterAll
   static void stop() throws Exception {
     if (cluster != null) {
-      cluster.close();
-      assertThat(cluster.blockedThreadWarnings()).as("event loops blocked in a process").isEmpty();
-      cluster.dropDatabases();
-      cluster.deleteRedisKeys();
+      cluster.shutDownAndCheck();
     }
     if (vertx != null) {
       vertx.close().await();

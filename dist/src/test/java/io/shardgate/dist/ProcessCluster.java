@@ -171,6 +171,20 @@ final class ProcessCluster implements AutoCloseable {
     p.waitFor();
   }
 
+  /**
+   * Stops every process, fails if any of them logged a blocked event loop, then removes the cluster's
+   * databases and Redis keys.
+   */
+  void shutDownAndCheck() throws IOException {
+    close();
+    List<String> blocked = blockedThreadWarnings();
+    dropDatabases();
+    deleteRedisKeys();
+    if (!blocked.isEmpty()) {
+      throw new AssertionError("event loops blocked in a process:\n" + String.join("\n", blocked));
+    }
+  }
+
   /** Drops the databases of this cluster's shard nodes. */
   void dropDatabases() {
     Vertx vertx = Vertx.vertx();

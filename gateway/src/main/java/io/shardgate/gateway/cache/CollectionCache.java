@@ -208,16 +208,7 @@ public final class CollectionCache {
         mine.handle(ar);
       });
     }
-    io.vertx.core.Promise<CacheClient.Entry> here = io.vertx.core.Promise.promise();
-    Thread callerThread = Thread.currentThread();
-    shared.onComplete(ar -> {
-      if (Thread.currentThread() == callerThread) {
-        here.handle(ar);
-      } else {
-        caller.runOnContext(v -> here.handle(ar));
-      }
-    });
-    return here.future();
+    return ReadCoalescer.onCallerLoop(caller, shared);
   }
 
   /** Only a found record is cached; a 404 is not (a later create invalidates anyway). */

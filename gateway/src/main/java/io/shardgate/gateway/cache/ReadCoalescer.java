@@ -85,7 +85,7 @@ final class ReadCoalescer {
   }
 
   /** The shared result delivered on the thread of the caller's event loop (at once when already on it). */
-  private static <T> Future<T> onCallerLoop(Context caller, Future<T> shared) {
+  static <T> Future<T> onCallerLoop(Context caller, Future<T> shared) {
     Thread callerThread = Thread.currentThread();
     Promise<T> here = Promise.promise();
     shared.onComplete(ar -> {
