@@ -1,0 +1,96 @@
+-- Shared helpers for the bench/wrk workloads (loaded with require("_common")).
+-- Environment read by every workload:
+--   BENCH_PREFIX   path prefix of a record, "/v1/expenses/" (gateway) or "/records/expenses/" (shard node)
+--   BENCH_KEYS     file with one id per line (the keys this workload may touch)
+--   BENCH_RECORDS  number of preloaded records b1..bN (used when BENCH_KEYS is not set)
+local M = {}
+
+M.prefix = os.getenv("BENCH_PREFIX") or "/v1/expenses/"
+
+function M.load_keys()
+  local keys = {}
+  local file = os.getenv("BENCH_KEYS")
+  if file and file ~= "" then
+    local f = assert(io.open(file, "r"), "cannot open BENCH_KEYS file " .. file)
+    for line in f:lines() do
+      if line ~= "" then keys[#keys + 1] = line end
+    end
+    f:close()
+  else
+    local n = tonumber(os.getenv("BENCH_RECORDS") or "10000")
+    for i = 1, n do keys[#keys + 1] = "b" .. i end
+  end
+  assert(#keys > 0, "no keys to use")
+  return keys
+end
+
+-- Counters, one set per thread (each wrk thread has its own Lua state). wrk calls response() for
+-- every answer; the main state collects the threads' counters in done().
+M.threads = {}
+
+function M.setup(thread)
+  thread:set("tid", #M.threads + 1)
+  M.threads[#M.threads + 1] = thread
+end
+
+function M.reset_counters()
+  c_total, c_2xx, c_404, c_other, c_hit, c_miss, c_bypass = 0, 0, 0, 0, 0, 0, 0
+end
+
+function M.count(status, headers)
+  c_total = c_total + 1
+  if status >= 200 and status < 300 then
+    c_2xx = c_2xx + 1
+  elseif status == 404 then
+    c_404 = c_404 + 1
+  else
+    c_other = c_other + 1
+  end
+  local xc = headers["X-Cache"] or headers["x-cache"]
+  if xc == "HIT" then c_hit = c_hit + 1
+  elseif xc == "MISS" then c_miss = c_miss + 1
+  elseif xc == "BYPASS" then c_bypass = c_bypass + 1 end
+end
+
+-- Prints one machine-readable line that bench/run.sh parses:
+--   BENCH_SUMMARY workload=W responses=N ok_2xx=N not_found=N non_2xx=N cache_hit=N cache_miss=N cache_bypass=N
+-- non_2xx counts every non-2xx answer (404 included); not_found is the 404 part of it.
+function M.done(name)
+  local t = { responses = 0, ok = 0, nf = 0, other = 0, hit = 0, miss = 0, bypass = 0 }
+  for _, thread in ipairs(M.threads) do
+    t.responses = t.responses + (thread:get("c_total") or 0)
+    t.ok = t.ok + (thread:get("c_2xx") or 0)
+    t.nf = t.nf + (thread:get("c_404") or 0)
+    t.other = t.other + (thread:get("c_other") or 0)
+    t.hit = t.hit + (thread:get("c_hit") or 0)
+    t.miss = t.miss + (thread:get("c_miss") or 0)
+    t.bypass = t.bypass + (thread:get("c_bypass") or 0)
+  end
+  io.write(string.format(
+    "BENCH_SUMMARY workload=%s responses=%d ok_2xx=%d not_found=%d non_2xx=%d cache_hit=%d cache_miss=%d cache_bypass=%d\n",
+    name, t.responses, t.ok, t.nf, t.nf + t.other, t.hit, t.miss, t.bypass))
+end
+
+-- Zipf-like sampler over n ranks (rank 1 hottest), exponent s: cumulative weights + binary search.
+function M.zipf(n, s)
+  local cdf, sum = {}, 0
+  for i = 1, n do
+    sum = sum + 1 / (i ^ s)
+    cdf[i] = sum
+  end
+  return function()
+    local u = math.random() * sum
+    local lo, hi = 1, n
+    while lo < hi do
+      local mid = math.floor((lo + hi) / 2)
+      if cdf[mid] < u then lo = mid + 1 else hi = mid end
+    end
+    return lo
+  end
+end
+
+function M.costs()
+  return string.format("%d.%02d", math.random(5, 2000), math.random(0, 99))
+end
+
+return M
