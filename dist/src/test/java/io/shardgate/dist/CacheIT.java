@@ -5,6 +5,7 @@ import static io.shardgate.dist.Http.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardgate.dist.chaos.LoadDriver;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,8 +47,9 @@ class CacheIT {
     cluster.startAll();
     http = new Http(cluster.gateway());
     ProcessCluster.awaitCondition(Duration.ofSeconds(20), "shard and cache nodes live", () -> {
-      HttpResponse<String> r = http.get("/admin/members", "authorization", "Bearer " + cluster.adminToken);
-      return r.statusCode() == 200 && !r.body().contains("\"live\":false");
+      JsonArray members = cluster.members();
+      return members != null && members.size() == 5
+          && members.stream().allMatch(m -> ((JsonObject) m).getBoolean("live"));
     });
   }
 
@@ -78,8 +80,7 @@ class CacheIT {
   @Order(2)
   void fiveHundredConcurrentReadsOfAColdKeyMakeOneShardRead() throws Exception {
     // Written straight to its primary shard node, so no cache node has heard of it: a cold key.
-    JsonObject placement = json(http.get("/admin/placement?collection=expenses&key=cold-1", "authorization",
-        "Bearer " + cluster.adminToken));
+    JsonObject placement = cluster.placement("cold-1");
     String address = placement.getJsonArray("replicas").getJsonObject(0).getString("address");
     HttpResponse<String> direct = new Http("http://" + address).postJson("/records/expenses/cold-1",
         expense("cold-1").put("status", "pending").put("decision_date", ""));

@@ -45,7 +45,7 @@ class ClusterIT {
     http = new Http(cluster.gateway());
     vertx = Vertx.vertx();
     // Ready means the gateway has loaded membership; wait until it also sees every shard lease.
-    ProcessCluster.awaitCondition(Duration.ofSeconds(20), "gateway sees 3 live shard nodes", () -> liveShards() == 3);
+    ProcessCluster.awaitCondition(Duration.ofSeconds(20), "gateway sees 3 live shard nodes", () -> cluster.liveShards() == 3);
   }
 
   @AfterAll
@@ -56,22 +56,6 @@ class ClusterIT {
     if (vertx != null) {
       vertx.close().await();
     }
-  }
-
-  static int liveShards() {
-    HttpResponse<String> r = http.get("/admin/members", "authorization", "Bearer " + cluster.adminToken);
-    if (r.statusCode() != 200) {
-      return -1;
-    }
-    JsonArray members = json(r).getJsonArray("members");
-    int live = 0;
-    for (int i = 0; i < members.size(); i++) {
-      JsonObject m = members.getJsonObject(i);
-      if ("shard".equals(m.getString("role")) && m.getBoolean("live")) {
-        live++;
-      }
-    }
-    return live;
   }
 
   @Test
@@ -136,8 +120,7 @@ class ClusterIT {
       HttpResponse<String> r = http.postJson("/v1/expenses", expense(id));
       assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
       String servedBy = r.headers().firstValue("x-served-by").orElseThrow();
-      JsonObject placement = json(http.get("/admin/placement?collection=expenses&key=" + id,
-          "authorization", "Bearer " + cluster.adminToken));
+      JsonObject placement = cluster.placement(Integer.toString(id));
       JsonArray replicas = placement.getJsonArray("replicas");
       assertThat(replicas).hasSize(2);
       assertThat(replicas.getJsonObject(0).getString("id")).as("the primary of %s answered", id).isEqualTo(servedBy);
@@ -215,8 +198,7 @@ class ClusterIT {
   @Test
   @Order(6)
   void aKilledNodesKeysAreReadFromItsSuccessorAndWrittenThereOnceItsLeaseLapses() throws Exception {
-    JsonObject placement = json(http.get("/admin/placement?collection=expenses&key=7", "authorization",
-        "Bearer " + cluster.adminToken));
+    JsonObject placement = cluster.placement("7");
     String victim = placement.getJsonArray("replicas").getJsonObject(0).getString("id");
     String successor = placement.getJsonArray("replicas").getJsonObject(1).getString("id");
     assertThat(http.get("/v1/expenses/7").headers().firstValue("x-served-by")).hasValue(victim);

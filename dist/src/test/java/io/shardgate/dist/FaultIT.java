@@ -1,13 +1,10 @@
 package io.shardgate.dist;
 
-import static io.shardgate.dist.Http.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardgate.dist.chaos.LoadDriver;
 import io.shardgate.dist.chaos.ReplicaCheck;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +42,7 @@ class FaultIT {
     cluster = new ProcessCluster(dir, 3, new JsonObject()).blockedThreadThresholdMs(1000);
     cluster.startAll();
     http = new Http(cluster.gateway());
-    ProcessCluster.awaitCondition(Duration.ofSeconds(20), "3 live shard nodes", () -> liveShards() == 3);
+    ProcessCluster.awaitCondition(Duration.ofSeconds(20), "3 live shard nodes", () -> cluster.liveShards() == 3);
   }
 
   @AfterAll
@@ -61,13 +58,12 @@ class FaultIT {
     LoadDriver load = load("kill");
     load.start();
     awaitProgress(load, 200, "writes before the kill");
-    cluster.kill("shard-2");
-    ProcessCluster.awaitCondition(Duration.ofSeconds(15), "shard-2's lease lapses", () -> !isLive("shard-2"));
+    killAndAwaitLapse("shard-2");
     awaitProgress(load, 200, "writes while shard-2 is down");
     cluster.startShard("shard-2");
     awaitProgress(load, 200, "writes after shard-2 returned");
     LoadDriver.Report report = load.stopAndVerify();
-    assertSafe(report);
+    assertSafe("kill -9 under load", report);
     assertThat(report.readErrors()).as("reads fail over to the successor: %s", report.summary()).isZero();
     assertThat(report.longestWriteGapMs()).as("write unavailability is bounded by the lease: %s", report.summary())
         .isLessThan(LEASE_TTL_MS + 3000);
@@ -81,15 +77,14 @@ class FaultIT {
     load.start();
     for (String victim : List.of("shard-1", "shard-3", "shard-1", "shard-3")) {
       awaitProgress(load, 100, "writes before killing " + victim);
-      cluster.kill(victim);
-      ProcessCluster.awaitCondition(Duration.ofSeconds(15), victim + "'s lease lapses", () -> !isLive(victim));
+      killAndAwaitLapse(victim);
       awaitProgress(load, 100, "writes while " + victim + " is down");
       cluster.startShard(victim);
-      ProcessCluster.awaitCondition(Duration.ofSeconds(15), victim + " live again", () -> isLive(victim));
+      ProcessCluster.awaitCondition(Duration.ofSeconds(15), victim + " live again", () -> cluster.isLive(victim));
     }
     awaitProgress(load, 100, "writes at the end");
     LoadDriver.Report report = load.stopAndVerify();
-    assertSafe(report);
+    assertSafe("kill primary then successor", report);
     assertReplicasIdentical();
   }
 
@@ -102,17 +97,17 @@ class FaultIT {
     cluster.frozen("shard-1", () -> {
       cluster.signal("shard-1", "STOP");
       try {
-        ProcessCluster.awaitCondition(Duration.ofSeconds(15), "shard-1's lease lapses while paused", () -> !isLive("shard-1"));
+        ProcessCluster.awaitCondition(Duration.ofSeconds(15), "shard-1's lease lapses while paused", () -> !cluster.isLive("shard-1"));
         awaitProgress(load, 200, "writes taken over by the successors");
       } finally {
         cluster.signal("shard-1", "CONT");
       }
-      ProcessCluster.awaitCondition(Duration.ofSeconds(30), "shard-1 serving again", () -> isLive("shard-1"));
+      ProcessCluster.awaitCondition(Duration.ofSeconds(30), "shard-1 serving again", () -> cluster.isLive("shard-1"));
       return null;
     });
     awaitProgress(load, 200, "writes after shard-1 returned");
     LoadDriver.Report report = load.stopAndVerify();
-    assertSafe(report);
+    assertSafe("SIGSTOP past the lease", report);
     assertReplicasIdentical();
     // The paused node noticed the lapse, caught up, and only then took its lease again.
     String log = Files.readString(cluster.log("shard-1"));
@@ -134,11 +129,11 @@ class FaultIT {
       cluster.terminate(node);
       awaitProgress(load, 100, "writes while " + node + " is away");
       cluster.startShard(node);
-      ProcessCluster.awaitCondition(Duration.ofSeconds(15), node + " live again", () -> isLive(node));
+      ProcessCluster.awaitCondition(Duration.ofSeconds(15), node + " live again", () -> cluster.isLive(node));
     }
     awaitProgress(load, 100, "writes at the end");
     LoadDriver.Report report = load.stopAndVerify();
-    assertSafe(report);
+    assertSafe("rolling restart", report);
     assertThat(report.writeErrors() + report.readErrors()).as("no request fails: %s", report.summary()).isZero();
     assertReplicasIdentical();
   }
@@ -149,18 +144,17 @@ class FaultIT {
     LoadDriver load = load("restart");
     load.start();
     awaitProgress(load, 100, "writes before the kill");
-    cluster.kill("shard-2");
-    ProcessCluster.awaitCondition(Duration.ofSeconds(15), "shard-2's lease lapses", () -> !isLive("shard-2"));
+    killAndAwaitLapse("shard-2");
     // The successors now acknowledge writes of shard-2's slots alone; then every node goes down.
     awaitProgress(load, 200, "writes acknowledged while shard-2 is down");
     cluster.terminate("shard-1");
     cluster.terminate("shard-3");
     // shard-2, the stale one, starts with the others: it must take their newer data, not serve its own.
     cluster.startShardsTogether(List.of("shard-2", "shard-1", "shard-3"));
-    ProcessCluster.awaitCondition(Duration.ofSeconds(20), "3 live shard nodes", () -> liveShards() == 3);
+    ProcessCluster.awaitCondition(Duration.ofSeconds(20), "3 live shard nodes", () -> cluster.liveShards() == 3);
     awaitProgress(load, 100, "writes after the restart");
     LoadDriver.Report report = load.stopAndVerify();
-    assertSafe(report);
+    assertSafe("whole-cluster restart", report);
     assertReplicasIdentical();
   }
 
@@ -173,10 +167,15 @@ class FaultIT {
     ProcessCluster.awaitCondition(Duration.ofSeconds(30), writes + " " + what, () -> load.acknowledged() >= target);
   }
 
-  private static void assertSafe(LoadDriver.Report report) {
+  /** Kills a node with SIGKILL and waits until the gateway no longer sees its lease. */
+  private static void killAndAwaitLapse(String node) throws InterruptedException {
+    cluster.kill(node);
+    ProcessCluster.awaitCondition(Duration.ofSeconds(15), node + "'s lease lapses", () -> !cluster.isLive(node));
+  }
+
+  private static void assertSafe(String scenario, LoadDriver.Report report) {
     // The measured figures of each scenario go to the build output (docs/replication.md quotes them).
-    System.out.println("FaultIT " + StackWalker.getInstance().walk(f -> f.skip(1).findFirst().orElseThrow().getMethodName())
-        + ": " + report.summary());
+    System.out.println("FaultIT " + scenario + ": " + report.summary());
     assertThat(report.problems()).as(report.summary()).isEmpty();
     assertThat(report.lostWrites()).isZero();
     assertThat(report.staleReads()).isZero();
@@ -185,35 +184,8 @@ class FaultIT {
   }
 
   private static void assertReplicasIdentical() throws Exception {
-    ProcessCluster.awaitCondition(Duration.ofSeconds(15), "all shard nodes live", () -> liveShards() == 3);
+    ProcessCluster.awaitCondition(Duration.ofSeconds(15), "all shard nodes live", () -> cluster.liveShards() == 3);
     assertThat(new ReplicaCheck().differences(cluster.gateway(), cluster.adminToken)).isEmpty();
   }
 
-  private static boolean isLive(String node) {
-    JsonArray members = members();
-    for (int i = 0; members != null && i < members.size(); i++) {
-      JsonObject m = members.getJsonObject(i);
-      if (m.getString("id").equals(node)) {
-        return m.getBoolean("live");
-      }
-    }
-    return false;
-  }
-
-  private static int liveShards() {
-    JsonArray members = members();
-    int live = 0;
-    for (int i = 0; members != null && i < members.size(); i++) {
-      JsonObject m = members.getJsonObject(i);
-      if ("shard".equals(m.getString("role")) && m.getBoolean("live")) {
-        live++;
-      }
-    }
-    return live;
-  }
-
-  private static JsonArray members() {
-    HttpResponse<String> r = http.get("/admin/members", "authorization", "Bearer " + cluster.adminToken);
-    return r.statusCode() == 200 ? json(r).getJsonArray("members") : null;
-  }
 }

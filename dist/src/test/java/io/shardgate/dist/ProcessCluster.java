@@ -230,6 +230,45 @@ final class ProcessCluster implements AutoCloseable {
         .using(vertx).build();
   }
 
+  /** The gateway's view of the members, or null while it does not answer. */
+  JsonArray members() {
+    var r = new Http(gateway()).get("/admin/members", "authorization", "Bearer " + adminToken);
+    return r.statusCode() == 200 ? new JsonObject(r.body()).getJsonArray("members") : null;
+  }
+
+  /** Whether the gateway sees this member's lease. */
+  boolean isLive(String node) {
+    JsonArray members = members();
+    for (int i = 0; members != null && i < members.size(); i++) {
+      if (members.getJsonObject(i).getString("id").equals(node)) {
+        return members.getJsonObject(i).getBoolean("live");
+      }
+    }
+    return false;
+  }
+
+  /** Shard nodes whose lease the gateway sees (-1 while it does not answer). */
+  int liveShards() {
+    JsonArray members = members();
+    if (members == null) {
+      return -1;
+    }
+    int live = 0;
+    for (int i = 0; i < members.size(); i++) {
+      JsonObject m = members.getJsonObject(i);
+      if ("shard".equals(m.getString("role")) && m.getBoolean("live")) {
+        live++;
+      }
+    }
+    return live;
+  }
+
+  /** The gateway's placement of an expense: slot, replicas with liveness, the node serving reads. */
+  JsonObject placement(String key) {
+    return new JsonObject(new Http(gateway()).get("/admin/placement?collection=expenses&key=" + key,
+        "authorization", "Bearer " + adminToken).body());
+  }
+
   /** Sends a signal (STOP, CONT) to a running process. */
   void signal(String name, String signal) throws IOException, InterruptedException {
     long pid = processes.get(name).pid();

@@ -88,7 +88,7 @@ public final class ShardNodeVerticle extends VerticleBase {
     catchUp = new CatchUp(vertx, peers, store, locks, sync, peerClient, config.lease().ttlMs(), config.lease().renewMs(),
         meters);
     presence = new NodePresence(vertx, registry, self, Role.SHARD, config.lease(), meters)
-        .recovery(this::catchUpOnce, () -> state = State.FENCED, this::leaseRetaken);
+        .recovery(this::catchUpOnce, () -> state = State.FENCED, () -> catchUp.finish());
     for (State s : State.values()) {
       Gauge.builder("shardgate.node.state", () -> state == s ? 1 : 0).tag("node", self.id()).tag("state", s.name().toLowerCase())
           .description("1 for the node's current lifecycle state").register(meters);
@@ -130,9 +130,6 @@ public final class ShardNodeVerticle extends VerticleBase {
     });
   }
 
-  private void leaseRetaken() {
-    catchUp.finish();
-  }
 
   private Future<Void> catchUpUntilDone() {
     state = State.CATCHING_UP;

@@ -95,7 +95,7 @@ public final class VersionedCache {
    * @return true when stored, false when rejected as stale
    */
   public boolean fillIfNewer(String collection, String key, long version, Buffer body, long ttlMs) {
-    Slot fresh = new Slot(version, heapCopy(body), deadline(ttlMs), weight(collection, key) + body.length());
+    Slot fresh = new Slot(version, body.copy(), deadline(ttlMs), weight(collection, key) + body.length());
     Slot kept = map.compute(new Key(collection, key),
         (k, old) -> old != null && old.version() >= version ? old : fresh);
     boolean stored = kept == fresh;
@@ -115,14 +115,6 @@ public final class VersionedCache {
         : new Slot(Math.max(version, old.version()), null,
             old.isTombstone() ? Math.max(expiresAt, old.expiresAt()) : expiresAt, weight));
     invalidations.increment();
-  }
-
-  /**
-   * A copy on the plain heap: a stored body is written to many responses, and writing a Buffer hands its
-   * memory to Netty; pooled memory could be recycled under a stored entry, heap memory cannot.
-   */
-  private static Buffer heapCopy(Buffer body) {
-    return Buffer.buffer(body.getBytes());
   }
 
   /** Drops everything (not counted as evictions). */

@@ -171,12 +171,7 @@ public final class ConfigLoader {
 
   private static void unique(List<Settings.Node> a, List<Settings.Node> b) {
     java.util.Set<String> seen = new java.util.HashSet<>();
-    for (Settings.Node n : a) {
-      if (!seen.add(n.id())) {
-        throw new ConfigException("config: node id '" + n.id() + "' is used twice");
-      }
-    }
-    for (Settings.Node n : b) {
+    for (Settings.Node n : java.util.stream.Stream.concat(a.stream(), b.stream()).toList()) {
       if (!seen.add(n.id())) {
         throw new ConfigException("config: node id '" + n.id() + "' is used twice");
       }

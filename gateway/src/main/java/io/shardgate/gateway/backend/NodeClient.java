@@ -14,10 +14,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.http.ConnectionPoolTooBusyException;
-import java.net.ConnectException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Calls shard nodes over keep-alive HTTP/1.1 with a bounded pool, a bounded wait queue and a deadline
@@ -54,26 +51,14 @@ public final class NodeClient {
 
   private Future<BackendResponse> exchange(HttpClientRequest req, Buffer body) {
     Future<io.vertx.core.http.HttpClientResponse> sent = body == null ? req.send() : req.send(body);
-    return sent.compose(resp -> resp.body().map(b -> new BackendResponse(resp.statusCode(), resp.headers(),
-        // On the plain heap: one response can be written to many clients (coalesced reads, cache hits),
-        // and each write hands Netty the buffer's memory; pooled memory would be recycled after the first.
-        Buffer.buffer(b.getBytes()))));
+    return sent.compose(resp -> resp.body().map(b -> new BackendResponse(resp.statusCode(), resp.headers(), b)));
   }
 
   private BackendUnavailable classify(MemberInfo node, Throwable e) {
-    String reason;
     if (e instanceof BackendUnavailable bu) {
       return bu;
-    } else if (e instanceof TimeoutException || e instanceof io.netty.handler.timeout.TimeoutException
-        || e instanceof io.vertx.core.http.StreamResetException) {
-      reason = "timeout";
-    } else if (e instanceof ConnectionPoolTooBusyException) {
-      reason = "overload";
-    } else if (e instanceof ConnectException || e.getCause() instanceof ConnectException) {
-      reason = "connect";
-    } else {
-      reason = "closed";
     }
+    String reason = BackendUnavailable.reasonOf(e);
     Counter.builder("shardgate_gateway_backend_errors_total").tag("reason", reason).register(meters).increment();
     return new BackendUnavailable(reason, node.id() + " (" + node.address() + ") did not answer: " + reason);
   }

@@ -2,21 +2,19 @@ package io.shardgate.gateway.cache;
 
 import io.shardgate.cluster.membership.MemberInfo;
 import io.shardgate.gateway.backend.BackendResponse;
+import io.shardgate.gateway.backend.BackendUnavailable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import java.net.ConnectException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The gateway's HTTP client to cache nodes (the {@code /cache/{collection}/{key}} contract, see
@@ -120,10 +118,7 @@ public final class CacheClient {
     }
     Future<BackendResponse> response = client.request(request).compose(req -> {
       Future<HttpClientResponse> sent = body == null ? req.send() : req.send(body);
-      return sent.compose(resp -> resp.body().map(b -> new BackendResponse(resp.statusCode(), resp.headers(),
-        // On the plain heap: one response can be written to many clients (coalesced reads, cache hits),
-        // and each write hands Netty the buffer's memory; pooled memory would be recycled after the first.
-        Buffer.buffer(b.getBytes()))));
+      return sent.compose(resp -> resp.body().map(b -> new BackendResponse(resp.statusCode(), resp.headers(), b)));
     });
     return response.timeout(timeoutMs, TimeUnit.MILLISECONDS).recover(e -> Future.failedFuture(classify(node, e)));
   }
@@ -132,17 +127,7 @@ public final class CacheClient {
     if (e instanceof CacheUnavailable cu) {
       return cu;
     }
-    String reason;
-    if (e instanceof TimeoutException || e instanceof io.netty.handler.timeout.TimeoutException
-        || e instanceof io.vertx.core.http.StreamResetException) {
-      reason = "timeout";
-    } else if (e instanceof ConnectionPoolTooBusyException) {
-      reason = "overload";
-    } else if (e instanceof ConnectException || e.getCause() instanceof ConnectException) {
-      reason = "connect";
-    } else {
-      reason = "closed";
-    }
+    String reason = BackendUnavailable.reasonOf(e);
     return new CacheUnavailable(reason, node.id() + " (" + node.address() + ") did not answer: " + reason);
   }
 

@@ -21,14 +21,13 @@ public final class CollectionCache {
   private final Settings.CollectionCache settings;
   private final RoutingTable routing;
   private final CacheClient client;
-  private final ReadCoalescer coalescer;
+  private final ReadCoalescer<BackendResponse> coalescer;
   private final WriteFence fence;
-  private final java.util.concurrent.ConcurrentHashMap<String, Future<CacheClient.Entry>> lookups;
+  private final ReadCoalescer<CacheClient.Entry> lookups;
   private final CacheMetrics metrics;
 
-  CollectionCache(Settings.Collection collection, RoutingTable routing, CacheClient client, ReadCoalescer coalescer,
-      WriteFence fence, java.util.concurrent.ConcurrentHashMap<String, Future<CacheClient.Entry>> lookups,
-      CacheMetrics metrics) {
+  CollectionCache(Settings.Collection collection, RoutingTable routing, CacheClient client, ReadCoalescer<BackendResponse> coalescer,
+      WriteFence fence, ReadCoalescer<CacheClient.Entry> lookups, CacheMetrics metrics) {
     this.collection = collection.name();
     this.settings = collection.cache();
     this.routing = routing;
@@ -87,14 +86,11 @@ public final class CollectionCache {
     }
     fence.written(collection, key, version, settings.ttlMs());
     boolean deleted = acknowledged.status() == 204;
-    // Copied now, before the answer is written: writing a Buffer hands its memory to Netty, and a
-    // pooled chunk may be reused for other bytes by the time the write-through is sent.
-    io.vertx.core.buffer.Buffer record = deleted || acknowledged.body() == null ? null : io.vertx.core.buffer.Buffer.buffer(acknowledged.body().getBytes());
     caller.runOnContext(v -> {
       if (deleted) {
         invalidate(key, version);
       } else {
-        writeThrough(key, version, record);
+        writeThrough(key, version, acknowledged.body());
       }
     });
   }
@@ -142,21 +138,16 @@ public final class CollectionCache {
   }
 
   private Future<CacheRead> miss(Context caller, MemberInfo node, String key, Supplier<Future<BackendResponse>> shardRead) {
-    ReadCoalescer.Joined read = coalescer.read(caller, collection, key, shardRead, true);
+    ReadCoalescer.Joined<BackendResponse> read = coalescer.read(caller, collection, key, shardRead, true);
     if (!read.leader()) {
       metrics.coalesced();
     } else {
       // Registered before the answer's own listener, and deferred, so the fill starts after the answer.
       // Until the fill has landed, later misses share this read's result instead of reading again.
-      read.response().onComplete(ar -> {
-        // Copied before the answer is written (see written()).
-        BackendResponse copy = ar.succeeded() && ar.result().body() != null
-            ? new BackendResponse(ar.result().status(), ar.result().headers(), io.vertx.core.buffer.Buffer.buffer(ar.result().body().getBytes())) : null;
-        caller.runOnContext(v -> {
-          Future<Void> filled = copy != null ? fill(node, key, copy) : Future.succeededFuture();
-          filled.onComplete(x -> releaseLater(caller, key, read.shared(), ar));
-        });
-      });
+      read.response().onComplete(ar -> caller.runOnContext(v -> {
+        Future<Void> filled = ar.succeeded() ? fill(node, key, ar.result()) : Future.succeededFuture();
+        filled.onComplete(x -> releaseLater(caller, key, read.shared(), ar));
+      }));
     }
     return read.response().map(r -> new CacheRead(r, CacheRead.Status.MISS));
   }
@@ -166,7 +157,7 @@ public final class CollectionCache {
     // A slow or overloaded cache (a burst of requests) is when the shards need shielding most: keep a
     // found record shared for a lookup deadline, as on the miss path. Other bypasses share only in flight.
     boolean burst = reason.equals("timeout") || reason.equals("overload");
-    ReadCoalescer.Joined read = coalescer.read(caller, collection, key, shardRead, burst);
+    ReadCoalescer.Joined<BackendResponse> read = coalescer.read(caller, collection, key, shardRead, burst);
     if (!read.leader()) {
       metrics.coalesced();
     } else if (burst) {
@@ -192,23 +183,12 @@ public final class CollectionCache {
   /**
    * One cache lookup per record at a time in this process: a burst of requests for one key makes one
    * lookup (and, on a miss, one shard read) instead of flooding the cache client's bounded pool. Each
-   * request still judges the shared answer against its own fence floor.
+   * request still judges the shared answer against its own fence floor, and shares only a lookup of
+   * its own era (see {@link WriteFence#era()}).
    */
   private Future<CacheClient.Entry> lookup(Context caller, MemberInfo node, String key) {
-    String id = fence.era() + "\u0000" + node.id() + '\u0000' + collection + '\u0000' + key;
-    io.vertx.core.Promise<CacheClient.Entry> mine = io.vertx.core.Promise.promise();
-    Future<CacheClient.Entry> running = lookups.putIfAbsent(id, mine.future());
-    Future<CacheClient.Entry> shared;
-    if (running != null) {
-      shared = running;
-    } else {
-      shared = mine.future();
-      client.get(node, collection, key).onComplete(ar -> {
-        lookups.remove(id, mine.future());
-        mine.handle(ar);
-      });
-    }
-    return ReadCoalescer.onCallerLoop(caller, shared);
+    String scope = fence.era() + "\u0000" + node.id() + "\u0000" + collection;
+    return lookups.read(caller, scope, key, () -> client.get(node, collection, key)).response();
   }
 
   /** Only a found record is cached; a 404 is not (a later create invalidates anyway). */

@@ -1,5 +1,6 @@
 package io.shardgate.gateway.cache;
 
+import io.shardgate.gateway.backend.BackendResponse;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.shardgate.cluster.config.Settings;
 import io.shardgate.cluster.routing.RoutingTable;
@@ -15,18 +16,18 @@ public final class GatewayCache {
   private final RoutingTable routing;
   private final MeterRegistry meters;
   private final CacheClient.Options options;
-  private final ReadCoalescer coalescer;
+  private final ReadCoalescer<BackendResponse> coalescer;
   private final WriteFence fence;
   /** Cache lookups in flight, shared by every verticle (one per record at a time). */
-  private final java.util.concurrent.ConcurrentHashMap<String, io.vertx.core.Future<CacheClient.Entry>> lookups =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final ReadCoalescer<CacheClient.Entry> lookups;
 
   private GatewayCache(RoutingTable routing, MeterRegistry meters, CacheClient.Options options, long maxReadMs,
       LongSupplier clockMs) {
     this.routing = routing;
     this.meters = meters;
     this.options = options;
-    this.coalescer = new ReadCoalescer(maxReadMs);
+    this.coalescer = new ReadCoalescer<>(maxReadMs);
+    this.lookups = new ReadCoalescer<>(maxReadMs);
     this.fence = new WriteFence(clockMs);
   }
 

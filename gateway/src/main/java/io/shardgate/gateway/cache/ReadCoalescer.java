@@ -9,16 +9,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * One shard read per record at a time in this gateway process: the first request that misses starts
+ * One read per record at a time in this gateway process (shard reads, and cache lookups): the first request that misses starts
  * the read, the ones that arrive while it runs wait for its result. One instance is shared by every
  * gateway verticle, so the read completes on its leader's event loop; each request is handed the result
  * back on its own event loop before it writes its answer.
  */
-final class ReadCoalescer {
+final class ReadCoalescer<T> {
   /** The shared read and whether this request started it (and so owns the fill that follows). */
-  record Joined(Future<BackendResponse> response, boolean leader, Future<BackendResponse> shared) {}
+  record Joined<T>(Future<T> response, boolean leader, Future<T> shared) {}
 
-  private final ConcurrentHashMap<String, Future<BackendResponse>> inFlight = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Future<T>> inFlight = new ConcurrentHashMap<>();
   private final long maxReadMs;
 
   /** @param maxReadMs a read still running after this stops being shared (the request deadline) */
@@ -30,7 +30,7 @@ final class ReadCoalescer {
    * Joins the read of this record in flight, or starts one with {@code read}. Call on the request's
    * event loop; {@code caller} is that request's context.
    */
-  Joined read(Context caller, String collection, String key, Supplier<Future<BackendResponse>> read) {
+  Joined<T> read(Context caller, String collection, String key, Supplier<Future<T>> read) {
     return read(caller, collection, key, read, false);
   }
 
@@ -39,14 +39,13 @@ final class ReadCoalescer {
    *     the cache with it; meanwhile later misses would otherwise read the shard again). An acknowledged
    *     write of the record still stops the sharing at once ({@link #forget}).
    */
-  Joined read(Context caller, String collection, String key, Supplier<Future<BackendResponse>> read,
-      boolean keepUntilReleased) {
+  Joined<T> read(Context caller, String collection, String key, Supplier<Future<T>> read, boolean keepUntilReleased) {
     String id = id(collection, key);
-    Promise<BackendResponse> promise = Promise.promise();
-    Future<BackendResponse> mine = promise.future();
-    Future<BackendResponse> running = inFlight.putIfAbsent(id, mine);
+    Promise<T> promise = Promise.promise();
+    Future<T> mine = promise.future();
+    Future<T> running = inFlight.putIfAbsent(id, mine);
     if (running != null) {
-      return new Joined(onCallerLoop(caller, running), false, running);
+      return new Joined<>(onCallerLoop(caller, running), false, running);
     }
     start(read).timeout(maxReadMs, TimeUnit.MILLISECONDS).onComplete(ar -> {
       // Removed before anyone hears the result (unless kept for the fill, or failed): a request
@@ -56,11 +55,11 @@ final class ReadCoalescer {
       }
       promise.handle(ar);
     });
-    return new Joined(onCallerLoop(caller, mine), true, mine);
+    return new Joined<>(onCallerLoop(caller, mine), true, mine);
   }
 
   /** The leader is done with a result it kept shared (its fill landed or failed). */
-  void release(String collection, String key, Future<BackendResponse> shared) {
+  void release(String collection, String key, Future<T> shared) {
     inFlight.remove(id(collection, key), shared);
   }
 
@@ -76,7 +75,7 @@ final class ReadCoalescer {
     return inFlight.size();
   }
 
-  private static Future<BackendResponse> start(Supplier<Future<BackendResponse>> read) {
+  private static <T> Future<T> start(Supplier<Future<T>> read) {
     try {
       return read.get();
     } catch (RuntimeException e) {
@@ -85,7 +84,7 @@ final class ReadCoalescer {
   }
 
   /** The shared result delivered on the thread of the caller's event loop (at once when already on it). */
-  static <T> Future<T> onCallerLoop(Context caller, Future<T> shared) {
+  private static <T> Future<T> onCallerLoop(Context caller, Future<T> shared) {
     Thread callerThread = Thread.currentThread();
     Promise<T> here = Promise.promise();
     shared.onComplete(ar -> {

@@ -28,7 +28,7 @@ class ReadCoalescerTest {
   private Vertx vertx;
   private Context a;
   private Context b;
-  private final ReadCoalescer coalescer = new ReadCoalescer(5_000);
+  private final ReadCoalescer<BackendResponse> coalescer = new ReadCoalescer<>(5_000);
 
   @BeforeEach
   void start() {
@@ -56,13 +56,13 @@ class ReadCoalescerTest {
     CompletableFuture<Boolean> leaderFlag = new CompletableFuture<>();
     CompletableFuture<Boolean> waiterFlag = new CompletableFuture<>();
     on(a, () -> {
-      ReadCoalescer.Joined j = coalescer.read(a, "expenses", "1", read);
+      ReadCoalescer.Joined<BackendResponse> j = coalescer.read(a, "expenses", "1", read);
       leaderFlag.complete(j.leader());
       j.response().onSuccess(r -> leaderThread.complete(Thread.currentThread().getName()));
     });
     leaderFlag.get(5, TimeUnit.SECONDS);
     on(b, () -> {
-      ReadCoalescer.Joined j = coalescer.read(b, "expenses", "1", read);
+      ReadCoalescer.Joined<BackendResponse> j = coalescer.read(b, "expenses", "1", read);
       waiterFlag.complete(j.leader());
       j.response().onSuccess(r -> waiterThread.complete(Thread.currentThread().getName()));
     });
@@ -111,7 +111,7 @@ class ReadCoalescerTest {
 
   @Test
   void aReadThatThrowsOrNeverEndsReleasesTheRecord() throws Exception {
-    ReadCoalescer quick = new ReadCoalescer(100);
+    ReadCoalescer<BackendResponse> quick = new ReadCoalescer<>(100);
     CompletableFuture<Throwable> thrown = new CompletableFuture<>();
     on(a, () -> quick.read(a, "expenses", "1", () -> {
       throw new IllegalStateException("boom");

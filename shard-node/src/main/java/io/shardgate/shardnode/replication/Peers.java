@@ -86,14 +86,4 @@ public final class Peers {
     return out;
   }
 
-  /** The peer to copy a slot from: the first other replica that is live, or null when none is. */
-  public MemberInfo sourceFor(int slot) {
-    Routing r = routing.current();
-    for (String id : r.replicaIds(slot)) {
-      if (!id.equals(self) && r.isLive(id)) {
-        return r.member(id);
-      }
-    }
-    return null;
-  }
 }

@@ -39,8 +39,4 @@ public final class SlotLocks {
     List<Future<Void>> pending = new ArrayList<>(tails.values());
     return Future.join(pending).transform(x -> Future.succeededFuture());
   }
-
-  public int busySlots() {
-    return tails.size();
-  }
 }
