@@ -3,9 +3,12 @@
 --   BENCH_PREFIX   path prefix of a record, "/v1/expenses/" (gateway) or "/records/expenses/" (shard node)
 --   BENCH_KEYS     file with one id per line (the keys this workload may touch)
 --   BENCH_RECORDS  number of preloaded records b1..bN (used when BENCH_KEYS is not set)
+--   BENCH_UPDATE_METHOD  method of an update: PUT (the public API's partial update, default) or PATCH
+--                  (the same operation on a shard node's /records API, whose PUT replaces the record)
 local M = {}
 
 M.prefix = os.getenv("BENCH_PREFIX") or "/v1/expenses/"
+M.update_method = os.getenv("BENCH_UPDATE_METHOD") or "PUT"
 
 function M.load_keys()
   local keys = {}
@@ -52,10 +55,12 @@ function M.count(status, headers)
   elseif xc == "BYPASS" then c_bypass = c_bypass + 1 end
 end
 
--- Prints one machine-readable line that bench/run.sh parses:
+-- Prints two machine-readable lines that bench/run.sh parses:
 --   BENCH_SUMMARY workload=W responses=N ok_2xx=N not_found=N non_2xx=N cache_hit=N cache_miss=N cache_bypass=N
--- non_2xx counts every non-2xx answer (404 included); not_found is the 404 part of it.
-function M.done(name)
+--   BENCH_LATENCY p50_us=N p99_us=N p999_us=N max_us=N
+-- non_2xx counts every non-2xx answer (404 included); not_found is the 404 part of it. The latency
+-- percentiles come from wrk's own histogram (wrk prints p50..p99 but not p99.9).
+function M.done(name, latency)
   local t = { responses = 0, ok = 0, nf = 0, other = 0, hit = 0, miss = 0, bypass = 0 }
   for _, thread in ipairs(M.threads) do
     t.responses = t.responses + (thread:get("c_total") or 0)
@@ -69,6 +74,10 @@ function M.done(name)
   io.write(string.format(
     "BENCH_SUMMARY workload=%s responses=%d ok_2xx=%d not_found=%d non_2xx=%d cache_hit=%d cache_miss=%d cache_bypass=%d\n",
     name, t.responses, t.ok, t.nf, t.nf + t.other, t.hit, t.miss, t.bypass))
+  if latency then
+    io.write(string.format("BENCH_LATENCY p50_us=%d p99_us=%d p999_us=%d max_us=%d\n",
+      latency:percentile(50), latency:percentile(99), latency:percentile(99.9), latency.max))
+  end
 end
 
 -- Zipf-like sampler over n ranks (rank 1 hottest), exponent s: cumulative weights + binary search.

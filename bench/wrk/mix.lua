@@ -21,7 +21,7 @@ end
 function request()
   local path = common.prefix .. keys[pick()]
   if math.random(100) <= write_pct then
-    return wrk.format("PUT", path, { ["content-type"] = "application/json", ["accept"] = "application/json" },
+    return wrk.format(common.update_method, path, { ["content-type"] = "application/json", ["accept"] = "application/json" },
       '{"estimated_costs":"' .. common.costs() .. '"}')
   end
   return wrk.format("GET", path, { ["accept"] = "application/json" })
@@ -29,4 +29,4 @@ end
 
 function response(status, headers, body) common.count(status, headers) end
 
-function done(summary, latency, requests) common.done("mix-90-10") end
+function done(summary, latency, requests) common.done("mix-90-10", latency) end

@@ -1,5 +1,5 @@
--- (c) Updates: PUT {"estimated_costs":"<n>"} on uniform random preloaded ids. Gateway only (a direct
--- write to one shard node would skip replication, so it is no floor for this workload).
+-- (c) Updates: PUT {"estimated_costs":"<n>"} on uniform random preloaded ids (BENCH_KEYS: ids whose
+-- primary replica is the node every target sends them to, so each write is accepted and replicated).
 local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 package.path = dir .. "?.lua;" .. package.path
 local common = require("_common")
@@ -16,10 +16,10 @@ end
 
 function request()
   local body = '{"estimated_costs":"' .. common.costs() .. '"}'
-  return wrk.format("PUT", common.prefix .. keys[math.random(#keys)],
+  return wrk.format(common.update_method, common.prefix .. keys[math.random(#keys)],
     { ["content-type"] = "application/json", ["accept"] = "application/json" }, body)
 end
 
 function response(status, headers, body) common.count(status, headers) end
 
-function done(summary, latency, requests) common.done("put") end
+function done(summary, latency, requests) common.done("put", latency) end

@@ -21,4 +21,4 @@ end
 
 function response(status, headers, body) common.count(status, headers) end
 
-function done(summary, latency, requests) common.done("read-hit") end
+function done(summary, latency, requests) common.done("read-hit", latency) end

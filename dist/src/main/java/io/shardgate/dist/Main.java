@@ -25,6 +25,8 @@ public final class Main {
         shard-node   a shard node (needs Redis and MySQL/MariaDB); requires --id
         cache-node   a cache node (needs Redis); requires --id
         nodes        print "role id port" for every process of the configuration
+        placement    read keys from stdin, print "key slot primary successor" for each (--collection C),
+                     computed from the configured shard nodes
         chaos        kill -9 and restart shard nodes of a running scripts/cluster.sh cluster under load,
                      then report lost writes and compare replicas (--rounds N, default 3)
 
@@ -32,7 +34,9 @@ public final class Main {
         --config FILE       configuration file (default: conf/shardgate.json if present, else the bundled one)
         --id ID             which shardNodes/cacheNodes entry of the configuration this process is
         --set path=value    override one setting, e.g. --set gateway.port=8081 (repeatable)
-      environment: SHARDGATE_REDIS_URL, SHARDGATE_MYSQL_HOST/PORT/USER/PASSWORD, SHARDGATE_ADMIN_TOKEN
+        --collection NAME   the collection whose keys placement prints
+      environment: SHARDGATE_REDIS_URL, SHARDGATE_MYSQL_HOST/PORT/USER/PASSWORD, SHARDGATE_ADMIN_TOKEN,
+                   SHARDGATE_GATEWAY_INSTANCES (gateway verticles; 0 = one per event loop)
       """;
 
   private Main() {}
@@ -54,6 +58,7 @@ public final class Main {
     String command = args[0];
     Path config = null;
     String id = null;
+    String collection = null;
     List<String> sets = new ArrayList<>();
     int rounds = 3;
     for (int i = 1; i < args.length; i++) {
@@ -62,6 +67,7 @@ public final class Main {
       switch (a) {
         case "--config" -> config = Path.of(require(a, value));
         case "--id" -> id = require(a, value);
+        case "--collection" -> collection = require(a, value);
         case "--set" -> sets.add(require(a, value));
         case "--rounds" -> rounds = Integer.parseInt(require(a, value));
         default -> throw new IllegalArgumentException("unknown option '" + a + "'\n" + USAGE);
@@ -77,6 +83,15 @@ public final class Main {
       settings.shardNodes().forEach(n -> System.out.println("shard-node " + n.id() + " " + n.port()));
       settings.cacheNodes().forEach(n -> System.out.println("cache-node " + n.id() + " " + n.port()));
       return 0;
+    }
+    if (command.equals("placement")) {
+      try {
+        return PlacementCommand.run(settings, collection,
+            new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)), System.out);
+      } catch (java.io.IOException e) {
+        System.err.println("shardgate: placement: cannot read keys: " + e.getMessage());
+        return 1;
+      }
     }
     if (command.equals("chaos")) {
       try {

@@ -30,7 +30,8 @@ public final class ConfigLoader {
       "SHARDGATE_MYSQL_PORT", "mysql.port",
       "SHARDGATE_MYSQL_USER", "mysql.user",
       "SHARDGATE_MYSQL_PASSWORD", "mysql.password",
-      "SHARDGATE_ADMIN_TOKEN", "gateway.adminToken");
+      "SHARDGATE_ADMIN_TOKEN", "gateway.adminToken",
+      "SHARDGATE_GATEWAY_INSTANCES", "gateway.instances");
 
   private ConfigLoader() {}
 

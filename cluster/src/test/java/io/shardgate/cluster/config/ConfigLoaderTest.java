@@ -81,6 +81,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void gatewayInstancesComeFromTheEnvironment() {
+    assertThat(ConfigLoader.load(SHIPPED, Map.of("SHARDGATE_GATEWAY_INSTANCES", "2"), List.of()).gateway().instances())
+        .isEqualTo(2);
+    assertThatThrownBy(() -> ConfigLoader.load(SHIPPED, Map.of("SHARDGATE_GATEWAY_INSTANCES", "-1"), List.of()))
+        .hasMessageContaining("gateway.instances");
+  }
+
+  @Test
   void wrongValuesFailWithThePathAndTheExpectation() {
     assertThatThrownBy(() -> ConfigLoader.load(SHIPPED, Map.of(), List.of("cluster.slots=-4")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("cluster.slots").hasMessageContaining("between 1");

@@ -13,6 +13,7 @@ import io.shardgate.gateway.backend.NodeClient;
 import io.shardgate.gateway.cache.CacheRead;
 import io.shardgate.gateway.cache.CollectionCache;
 import io.shardgate.cluster.routing.RoutingTable;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -24,6 +25,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The public REST API of one configured collection ({@code /v1/expenses} and its {@code /{id}}):
@@ -156,7 +158,14 @@ public final class CollectionApi {
     if (key == null) {
       return;
     }
-    cache.read(ctx.vertx().getOrCreateContext(), key, () -> call(ctx, key, HttpMethod.GET, null, null)).onComplete(ar -> {
+    Context caller = ctx.vertx().getOrCreateContext();
+    Supplier<Future<BackendResponse>> shardRead = () -> call(ctx, key, HttpMethod.GET, null, null);
+    MultiMap headers = ctx.request().headers();
+    // most GETs carry neither header: skip the parsing (and its lists) on the hot path
+    boolean pastCache = (headers.contains("cache-control") || headers.contains("pragma"))
+        && CacheControl.bypassRequested(headers.getAll("cache-control"), headers.getAll("pragma"));
+    Future<CacheRead> reading = pastCache ? cache.readPastCache(caller, key, shardRead) : cache.read(caller, key, shardRead);
+    reading.onComplete(ar -> {
       if (ctx.response().ended()) {
         return; // the request deadline answered already
       }

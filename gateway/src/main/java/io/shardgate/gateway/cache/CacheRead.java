@@ -12,7 +12,10 @@ public record CacheRead(BackendResponse response, Status status) {
     HIT,
     /** The cache node did not have it: read from the shard, then filled. */
     MISS,
-    /** Read from the shard without the cache: disabled, no live cache node, or the cache node failed. */
+    /**
+     * Read from the shard without the cache: cache disabled, no live cache node, the cache node failed or
+     * was slow, the record is being invalidated, or the client sent Cache-Control: no-cache.
+     */
     BYPASS
   }
 }

@@ -12,9 +12,10 @@ import java.util.function.Supplier;
 /**
  * The look-aside cache path of one collection in one gateway verticle (DESIGN §5). A read asks the
  * record's cache node first; on a miss it reads the shard (one read per record per process at a time),
- * answers, then fills the cache with the record's version. A write, once acknowledged, invalidates the
- * cached copy with a tombstone at the new version, which refuses any slower fill of an older one. A
- * cache node that fails or is slow is bypassed: the cache never fails a request.
+ * answers, then fills the cache with the record's version. A write, once acknowledged, is written
+ * through at its new version (a delete leaves a tombstone), which refuses any slower fill of an older one. A
+ * cache node that fails or is slow is bypassed: the cache never fails a request. So is the cache when
+ * the client asks for it ({@link #readPastCache}).
  */
 public final class CollectionCache {
   private final String collection;
@@ -67,6 +68,14 @@ public final class CollectionCache {
       metrics.hit();
       return Future.succeededFuture(new CacheRead(hit(node, entry), CacheRead.Status.HIT));
     });
+  }
+
+  /**
+   * Reads the record from its shard without asking the cache or filling it: the client asked not to be
+   * answered from a cache (bypass reason {@code request}). A collection without cache reads as {@link #read} does.
+   */
+  public Future<CacheRead> readPastCache(Context caller, String key, Supplier<Future<BackendResponse>> shardRead) {
+    return settings.enabled() ? bypass(caller, key, shardRead, "request") : read(caller, key, shardRead);
   }
 
   /**

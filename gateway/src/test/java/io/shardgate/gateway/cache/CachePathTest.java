@@ -287,6 +287,40 @@ class CachePathTest {
   }
 
   @Test
+  void aGetThatAsksNotToBeServedFromACacheReadsTheShardAndFillsNothing() throws Exception {
+    member("cache-1", Role.CACHE, cache.port());
+    Gw gw = gateway(SHIPPED);
+    // Cached by a write-through rather than a miss, whose shard read stays shared a while after its fill.
+    assertThat(gw.put("1", "{\"name\":\"Grace\"}").statusCode()).isEqualTo(202);
+    eventually(() -> gw.count("shardgate_gateway_cache_invalidations_total", "outcome", "sent") == 1, "written through");
+    assertThat(gw.get("1").headers().firstValue("x-cache")).hasValue("HIT");
+    // A change this gateway never saw: the cache keeps version 2 while the shard has version 3.
+    shard.put("1", ADA.copy().put("name", "Lin"));
+    int cacheRequests = cache.requests();
+    int shardReads = shard.reads();
+
+    List<List<String>> asks = List.of(List.of("Cache-Control", "no-cache"), List.of("Pragma", "no-cache"),
+        List.of("cache-control", "private, MAX-AGE=0"));
+    for (List<String> ask : asks) {
+      HttpResponse<String> fresh = gw.get("/v1/expenses/1", ask);
+      assertThat(fresh.statusCode()).isEqualTo(200);
+      assertThat(fresh.headers().firstValue("x-cache")).as(ask.toString()).hasValue("BYPASS");
+      assertThat(fresh.headers().firstValue("etag")).hasValue("\"3\"");
+      assertThat(fresh.headers().firstValue("x-served-by")).hasValue("shard-1");
+      assertThat(new JsonObject(fresh.body()).getString("name")).isEqualTo("Lin");
+    }
+    assertThat(shard.reads()).isEqualTo(shardReads + asks.size());
+    assertThat(cache.requests()).as("no lookup, no fill").isEqualTo(cacheRequests);
+    assertThat(gw.count("shardgate_gateway_cache_bypasses_total", "reason", "request")).isEqualTo(asks.size());
+
+    HttpResponse<String> cached = gw.get("1");
+    assertThat(cached.headers().firstValue("x-cache")).hasValue("HIT");
+    assertThat(cached.headers().firstValue("etag")).as("still the copy from before the bypasses").hasValue("\"2\"");
+    assertThat(cache.requests()).as("only this lookup").isEqualTo(cacheRequests + 1);
+    assertThat(shard.reads()).isEqualTo(shardReads + asks.size());
+  }
+
+  @Test
   void aCollectionWithTheCacheDisabledReadsTheShardAndSaysBypass(@TempDir Path dir) throws Exception {
     member("cache-1", Role.CACHE, cache.port());
     Files.writeString(dir.resolve("shardgate.json"), Files.readString(SHIPPED));
@@ -295,8 +329,8 @@ class CachePathTest {
     expenses.put("cache", new JsonObject().put("enabled", false));
     Files.writeString(dir.resolve("collections").resolve("expenses.json"), expenses.encode());
     Gw gw = gateway(dir.resolve("shardgate.json"));
-    for (int i = 0; i < 2; i++) {
-      HttpResponse<String> r = gw.get("1");
+    for (List<String> headers : List.of(List.<String>of(), List.of("Cache-Control", "no-cache"))) {
+      HttpResponse<String> r = gw.get("/v1/expenses/1", headers);
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.headers().firstValue("x-cache")).hasValue("BYPASS");
     }
