@@ -6,8 +6,8 @@
 #   bash bench/jmh.sh -wi 1 -i 1 -f 1     # quicker; any arguments are passed to JMH
 #   bash bench/jmh.sh -p nodes=3,16       # subset of the parameters
 #
-# Needs io.shardgate:shardgate-cluster:0.1.0-SNAPSHOT in the local Maven repository:
-#   mvn -B -q -o install -pl cluster -DskipTests
+# Installs the parent pom and io.shardgate:shardgate-cluster into the local Maven repository first
+# (the benchmarks depend on them; bench/jmh/ is outside the reactor).
 # Raw results: bench/results/jmh.json (git-ignored).
 set -euo pipefail
 
@@ -21,6 +21,7 @@ out=bench/results/jmh.json
 # Build when the jar is missing or older than the benchmark sources.
 if [[ ! -f "$jar" ]] || [[ -n "$(find bench/jmh/src "$pom" -newer "$jar" -type f 2>/dev/null | head -n 1)" ]]; then
   echo "building $jar ..." >&2
+  mvn -B -q -DskipTests install -pl .,cluster
   mvn -B -q -f "$pom" package
 fi
 
