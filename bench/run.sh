@@ -130,6 +130,7 @@ if curl -fsS -m 2 -o /dev/null "$GATEWAY/health/ready" 2>/dev/null; then
 else
   echo "starting cluster mode: $PINNED scripts/cluster.sh up"
   STARTED=1
+  mkdir -p "$ROOT/run"
   JAVA_OPTS="$JAVA_FLAGS" SHARDGATE_GATEWAY_INSTANCES="$WORKERS" scripts/cluster.sh up >"$ROOT/run/bench-cluster-up.log" 2>&1 \
     || { tail -n 20 "$ROOT/run/bench-cluster-up.log"; die "cluster did not start (log: run/bench-cluster-up.log)"; }
 fi

@@ -1,5 +1,6 @@
 package io.shardgate.shardnode;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.shardgate.cluster.config.Settings;
@@ -57,6 +58,7 @@ public final class ShardNodeVerticle extends VerticleBase {
   private CatchUp catchUp;
   private SlotLocks locks;
   private long trimTimer = -1;
+  private DistributionSummary trimSlotsExamined;
 
   public ShardNodeVerticle(Settings.Shardgate config, Settings.Node self, Registry registry, IdAllocator epochs,
       Supplier<RecordStore> stores, PrometheusMeterRegistry meters) {
@@ -93,6 +95,8 @@ public final class ShardNodeVerticle extends VerticleBase {
       Gauge.builder("shardgate.node.state", () -> state == s ? 1 : 0).tag("node", self.id()).tag("state", s.name().toLowerCase())
           .description("1 for the node's current lifecycle state").register(meters);
     }
+    trimSlotsExamined = DistributionSummary.builder("shardgate.oplog.trim.slots.examined").tag("node", self.id())
+        .description("slots whose oplog one trim pass examined").register(meters);
 
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, self.id(), meters, this::notReadyReason);
@@ -138,7 +142,9 @@ public final class ShardNodeVerticle extends VerticleBase {
   }
 
   private void trim(int keepPerSlot) {
-    store.trim(keepPerSlot).onFailure(e -> LOG.warn("{}: oplog trim failed: {}", self.id(), e.toString()));
+    store.trim(keepPerSlot)
+        .onSuccess(pass -> trimSlotsExamined.record(pass.slotsExamined()))
+        .onFailure(e -> LOG.warn("{}: oplog trim failed: {}", self.id(), e.toString()));
   }
 
   private String notReadyReason() {

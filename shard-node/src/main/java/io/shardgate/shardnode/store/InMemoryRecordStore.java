@@ -246,7 +246,7 @@ public final class InMemoryRecordStore implements RecordStore {
   }
 
   @Override
-  public Future<Long> trim(int keepPerSlot) {
+  public Future<TrimPass> trim(int keepPerSlot) {
     return atomically(() -> {
       if (keepPerSlot < 0) {
         throw new IllegalArgumentException("keepPerSlot must not be negative, was " + keepPerSlot);
@@ -258,7 +258,7 @@ public final class InMemoryRecordStore implements RecordStore {
           removed++;
         }
       }
-      return removed;
+      return new TrimPass(slots.size(), removed);
     });
   }
 

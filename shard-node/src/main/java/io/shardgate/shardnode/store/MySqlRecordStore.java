@@ -126,6 +126,7 @@ public final class MySqlRecordStore implements RecordStore {
   private final int trimBatch;
   /** Slots whose slot_state row exists; rows are never deleted, so this only grows. */
   private final Set<Integer> knownSlots = ConcurrentHashMap.newKeySet();
+  private final TrimBacklog trimBacklog = new TrimBacklog();
   private volatile Pool pool;
 
   public MySqlRecordStore(Vertx vertx, MySqlStoreConfig config) {
@@ -376,17 +377,25 @@ public final class MySqlRecordStore implements RecordStore {
     return StoreRules.attempt(() -> inTransaction(READING, connection -> checksumPages(connection, new Checksums(), "", "")));
   }
 
+  /** Examines only the slots written since the last pass, unless {@link TrimBacklog} says every slot. */
   @Override
-  public Future<Long> trim(int keepPerSlot) {
+  public Future<TrimPass> trim(int keepPerSlot) {
     return StoreRules.attempt(() -> {
       if (keepPerSlot < 0) {
         throw new IllegalArgumentException("keepPerSlot must not be negative, was " + keepPerSlot);
       }
-      return pool().query(SLOTS).execute().compose(rows -> {
-        List<Integer> slots = new ArrayList<>();
-        rows.forEach(row -> slots.add(row.getInteger("slot")));
-        return trimSlots(slots, 0, keepPerSlot, 0);
-      });
+      boolean everySlot = trimBacklog.needsEverySlot(keepPerSlot);
+      // Taken before SLOTS is read: a slot marked by then has its slot_state row, so the full list holds it.
+      List<Integer> marked = trimBacklog.take();
+      Future<List<Integer>> slots = everySlot ? pool().query(SLOTS).execute().map(rows -> {
+        List<Integer> all = new ArrayList<>();
+        rows.forEach(row -> all.add(row.getInteger("slot")));
+        return all;
+      }) : Future.succeededFuture(marked);
+      return slots
+          .onFailure(failure -> trimBacklog.giveBack(marked))
+          .compose(examined -> trimSlots(examined, 0, keepPerSlot, 0)
+              .map(removed -> new TrimPass(examined.size(), removed)));
     });
   }
 
@@ -456,11 +465,20 @@ public final class MySqlRecordStore implements RecordStore {
   }
 
   /**
+   * A slot transaction that may append to the slot's oplog, so the next trim pass examines the slot.
+   * Marked once the transaction has ended, not before: a pass that took an earlier mark could examine
+   * the slot before the entries are committed, and leave them beyond the bound until the slot's next write.
+   */
+  private <T> Future<T> inSlotTransaction(int slot, BiFunction<SqlConnection, SlotState, Future<T>> work) {
+    return inLockedSlot(slot, work).andThen(ended -> trimBacklog.mark(slot));
+  }
+
+  /**
    * A READ COMMITTED transaction holding the slot's slot_state row. The row is inserted beforehand in
    * its own statement: INSERT IGNORE of an existing row takes a shared lock, and two transactions
    * upgrading their shared locks to the exclusive one of FOR UPDATE would deadlock.
    */
-  private <T> Future<T> inSlotTransaction(int slot, BiFunction<SqlConnection, SlotState, Future<T>> work) {
+  private <T> Future<T> inLockedSlot(int slot, BiFunction<SqlConnection, SlotState, Future<T>> work) {
     return ensureSlot(slot).compose(ready -> inTransaction(WRITING, connection -> connection.preparedQuery(LOCK_SLOT)
         .execute(Tuple.of(slot))
         .compose(rows -> {
@@ -532,11 +550,15 @@ public final class MySqlRecordStore implements RecordStore {
         });
   }
 
+  /** Trims the slots from index on, one after another; if one fails, it and the rest stay marked for the next pass. */
   private Future<Long> trimSlots(List<Integer> slots, int index, int keep, long removed) {
     if (index == slots.size()) {
+      trimBacklog.finish(keep, List.of());
       return Future.succeededFuture(removed);
     }
-    return trimSlot(slots.get(index), keep, 0).compose(n -> trimSlots(slots, index + 1, keep, removed + n));
+    return trimSlot(slots.get(index), keep, 0)
+        .onFailure(failure -> trimBacklog.finish(keep, slots.subList(index, slots.size())))
+        .compose(n -> trimSlots(slots, index + 1, keep, removed + n));
   }
 
   private Future<Long> trimSlot(int slot, int keep, long removed) {
@@ -551,7 +573,7 @@ public final class MySqlRecordStore implements RecordStore {
    * entries missing without the boundary saying so.
    */
   private Future<TrimStep> trimStep(int slot, int keep) {
-    return inSlotTransaction(slot, (connection, state) -> positionAt(connection, NEWEST_BEYOND, slot, keep)
+    return inLockedSlot(slot, (connection, state) -> positionAt(connection, NEWEST_BEYOND, slot, keep)
         .compose(last -> {
           if (last == null) {
             return Future.succeededFuture(new TrimStep(0, true));

@@ -93,9 +93,10 @@ public interface RecordStore {
   /**
    * Bounds the oplog: keeps at most {@code keepPerSlot} newest entries per slot, remembering per slot
    * the last trimmed position (so readLog can answer {@code trimmed}). Completes with the number of
-   * entries removed.
+   * entries removed and of slots examined. A store may skip the slots that gained no entry since its
+   * previous pass, unless that pass kept more entries per slot.
    */
-  Future<Long> trim(int keepPerSlot);
+  Future<TrimPass> trim(int keepPerSlot);
 
   Future<Void> close();
 

@@ -242,8 +242,48 @@ class MySqlRecordStoreTest extends ReplicationContract {
   }
 
   @Test
+  void aTrimPassAfterTheFirstExaminesOnlyTheSlotsWrittenSince() {
+    String database = DATABASE + "_trim_passes";
+    int busy = slot;
+    int written = newSlot();
+    int idle = newSlot();
+    MySqlRecordStore before = new MySqlRecordStore(vertx, config(database), TRIM_BATCH);
+    MySqlRecordStore restarted = new MySqlRecordStore(vertx, config(database), TRIM_BATCH);
+    try {
+      await(before.start());
+      for (int each : List.of(busy, written, idle)) {
+        writeKeys(before, each, 1, 4);
+      }
+      await(before.close());
+      await(restarted.start());
+
+      assertThat(await(restarted.trim(2))).as("the first pass, over entries from before the restart")
+          .isEqualTo(new TrimPass(3, 6));
+      assertThat(await(restarted.trim(2))).as("a pass with nothing written").isEqualTo(new TrimPass(0, 0));
+
+      appendEntries(restarted, busy, 5);
+      appendEntries(restarted, written, 1);
+      assertThat(await(restarted.trim(2))).as("a pass after writes to two slots").isEqualTo(new TrimPass(2, 6));
+      assertThat(positionsOf(await(restarted.entriesAfter(busy, SlotPosition.ZERO)))).containsExactly(at(1, 8), at(1, 9));
+      assertThat(await(restarted.entriesAfter(written, SlotPosition.ZERO))).hasSize(2);
+      assertThat(await(restarted.entriesAfter(idle, SlotPosition.ZERO))).hasSize(2);
+      assertThat(await(restarted.trim(2))).isEqualTo(new TrimPass(0, 0));
+    } finally {
+      await(restarted.close());
+      await(onServer(vertx, connection -> connection.query("DROP DATABASE IF EXISTS " + database).execute()));
+    }
+  }
+
+  @Test
   void aSecondStartFails() {
     assertThat(failureOf(store.start())).isInstanceOf(IllegalStateException.class);
+  }
+
+  /** Appends n entries to the slot's oplog by updating its first key. */
+  private void appendEntries(RecordStore on, int slot, int n) {
+    for (int i = 0; i < n; i++) {
+      await(on.update(collection, "k0_" + slot, new JsonObject().put("update", i), Precondition.NONE, 1));
+    }
   }
 
   /** Column name → IS_NULLABLE of one table. */

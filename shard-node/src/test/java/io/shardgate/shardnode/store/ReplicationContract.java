@@ -351,7 +351,7 @@ abstract class ReplicationContract extends RecordStoreContract {
     writeKeys(source, slot, 1, 6);
     writeKeys(source, slot, 3, 4);
 
-    assertThat(await(source.trim(4))).isEqualTo(6);
+    assertThat(await(source.trim(4)).removed()).isEqualTo(6);
 
     for (SlotPosition after : List.of(ZERO, at(1, 1), at(1, 5))) {
       LogSlice slice = await(source.readLog(slot, after, 10));
@@ -380,8 +380,8 @@ abstract class ReplicationContract extends RecordStoreContract {
     writeKeys(source, busy, 1, 10);
     writeKeys(source, quiet, 1, 2);
 
-    assertThat(await(source.trim(3))).isEqualTo(7);
-    assertThat(await(source.trim(3))).isZero();
+    assertThat(await(source.trim(3)).removed()).isEqualTo(7);
+    assertThat(await(source.trim(3)).removed()).isZero();
 
     assertThat(positionsOf(await(source.entriesAfter(busy, ZERO)))).containsExactly(at(1, 8), at(1, 9), at(1, 10));
     assertThat(await(source.entriesAfter(quiet, ZERO))).hasSize(2);
@@ -393,7 +393,8 @@ abstract class ReplicationContract extends RecordStoreContract {
     assertThat(next.position()).isEqualTo(at(1, 11));
     assertThat(positionsOf(await(source.readLog(busy, at(1, 10), 10)).entries())).containsExactly(at(1, 11));
 
-    assertThat(await(source.trim(0))).isEqualTo(6);
+    // Keeping fewer entries than the last pass reaches the quiet slot too, though nothing was written to it since.
+    assertThat(await(source.trim(0)).removed()).isEqualTo(6);
     assertThat(await(source.readLog(busy, at(1, 11), 10)).trimmed()).isFalse();
     assertThat(await(source.readLog(busy, at(1, 10), 10)).trimmed()).isTrue();
     assertThat(await(source.readLog(quiet, ZERO, 10)).trimmed()).isTrue();
