@@ -58,7 +58,7 @@ send() {
   awk -v failed="$2" '$1 ~ /^20[012]$/ { $1 = 201 } $1 == 201 { ok++ } $1 == 409 { ex++ } $1 != 201 && $1 != 409 { print $2 >>failed; codes[$1]++ }
     END { for (c in codes) printf "  status %s: %d\n", c, codes[c] >"/dev/stderr"; printf "%d %d\n", ok, ex }' "$TMP/codes"
   # ids that curl never reported on (cut off) failed too
-  awk 'NR == FNR { seen[$2] = 1; next } !($1 in seen)' "$TMP/codes" "$1" >>"$2"
+  awk 'FILENAME == ARGV[1] { seen[$2] = 1; next } !($1 in seen)' "$TMP/codes" "$1" >>"$2"
 }
 
 curl -fsS -m 5 -o /dev/null "$GATEWAY/health/ready" || { echo "preload.sh: the gateway at $GATEWAY is not ready" >&2; exit 1; }

@@ -25,20 +25,20 @@ install_missing() {
   command -v haproxy >/dev/null || [[ -x /usr/sbin/haproxy ]] || missing+=(haproxy)
   ((${#missing[@]} == 0)) && return
   echo "installing ${missing[*]} with apt ..."
-  local sudo=""; ((EUID != 0)) && sudo="sudo"
+  local sudo=""; ((EUID != 0)) && sudo="sudo -n" # never prompts
   $sudo apt-get update -qq
   # Debian's packages try to start their system service; we run our own instances instead.
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-stop_pidfile() { # name pidfile
+stop_pidfile() { # name pidfile: stops the process only if it is ours (its command line names our config)
   local pid
   [[ -f "$2" ]] || return 0
   pid="$(cat "$2")"
-  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+  if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$RUN/"; then
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
     echo "  stopped $1 (pid $pid)"
   fi
   rm -f "$2"

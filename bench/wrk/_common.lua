@@ -37,7 +37,7 @@ function M.setup(thread)
 end
 
 function M.reset_counters()
-  c_total, c_2xx, c_404, c_other, c_hit, c_miss, c_bypass = 0, 0, 0, 0, 0, 0, 0
+  c_total, c_2xx, c_404, c_503, c_other, c_hit, c_miss, c_bypass = 0, 0, 0, 0, 0, 0, 0, 0
 end
 
 function M.count(status, headers)
@@ -46,6 +46,8 @@ function M.count(status, headers)
     c_2xx = c_2xx + 1
   elseif status == 404 then
     c_404 = c_404 + 1
+  elseif status == 503 then
+    c_503 = c_503 + 1
   else
     c_other = c_other + 1
   end
@@ -56,24 +58,25 @@ function M.count(status, headers)
 end
 
 -- Prints two machine-readable lines that bench/run.sh parses:
---   BENCH_SUMMARY workload=W responses=N ok_2xx=N not_found=N non_2xx=N cache_hit=N cache_miss=N cache_bypass=N
+--   BENCH_SUMMARY workload=W responses=N ok_2xx=N not_found=N unavailable=N non_2xx=N cache_hit=N cache_miss=N cache_bypass=N
 --   BENCH_LATENCY p50_us=N p99_us=N p999_us=N max_us=N
--- non_2xx counts every non-2xx answer (404 included); not_found is the 404 part of it. The latency
+-- non_2xx counts every non-2xx answer; not_found and unavailable are its 404 and 503 parts. The latency
 -- percentiles come from wrk's own histogram (wrk prints p50..p99 but not p99.9).
 function M.done(name, latency)
-  local t = { responses = 0, ok = 0, nf = 0, other = 0, hit = 0, miss = 0, bypass = 0 }
+  local t = { responses = 0, ok = 0, nf = 0, unavailable = 0, other = 0, hit = 0, miss = 0, bypass = 0 }
   for _, thread in ipairs(M.threads) do
     t.responses = t.responses + (thread:get("c_total") or 0)
     t.ok = t.ok + (thread:get("c_2xx") or 0)
     t.nf = t.nf + (thread:get("c_404") or 0)
+    t.unavailable = t.unavailable + (thread:get("c_503") or 0)
     t.other = t.other + (thread:get("c_other") or 0)
     t.hit = t.hit + (thread:get("c_hit") or 0)
     t.miss = t.miss + (thread:get("c_miss") or 0)
     t.bypass = t.bypass + (thread:get("c_bypass") or 0)
   end
   io.write(string.format(
-    "BENCH_SUMMARY workload=%s responses=%d ok_2xx=%d not_found=%d non_2xx=%d cache_hit=%d cache_miss=%d cache_bypass=%d\n",
-    name, t.responses, t.ok, t.nf, t.nf + t.other, t.hit, t.miss, t.bypass))
+    "BENCH_SUMMARY workload=%s responses=%d ok_2xx=%d not_found=%d unavailable=%d non_2xx=%d cache_hit=%d cache_miss=%d cache_bypass=%d\n",
+    name, t.responses, t.ok, t.nf, t.unavailable, t.nf + t.unavailable + t.other, t.hit, t.miss, t.bypass))
   if latency then
     io.write(string.format("BENCH_LATENCY p50_us=%d p99_us=%d p999_us=%d max_us=%d\n",
       latency:percentile(50), latency:percentile(99), latency:percentile(99.9), latency.max))
