@@ -255,7 +255,7 @@ printf 'workload\ttarget\treq_per_s\tp50_ms\tp99_ms\tp999_ms\tresponses\tnon_2xx
 record() { # workload target raw-file: checks, TSV row; sets RES[target]
   local w="$1" t="$2" f="$3" rps p50 p99 p999 resp non2xx sock hits unavail
   read -r rps p50 p99 p999 resp non2xx sock hits unavail <<<"$(parse "$f")"
-  RES[$t]="$rps $p50 $p99 $p999 $resp $non2xx $sock $hits"
+  RES[$t]="$rps $p50 $p99 $p999 $resp $non2xx $sock $hits $unavail"
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$w" "$t" "$rps" "$p50" "$p99" "$p999" "$resp" "$non2xx" "$sock" >>"$TSV"
   if [[ "$resp" == - || "$resp" == 0 ]]; then FAILURES+=("$w/$t: no responses (see $f)")
   elif [[ "$w" == c10k && "$sock" == 0 && "$unavail" =~ ^[0-9]+$ && "$non2xx" == "$unavail" ]] && ((unavail * 1000 <= resp)); then
