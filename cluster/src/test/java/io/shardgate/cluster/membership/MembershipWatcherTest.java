@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -16,8 +17,10 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,13 +117,27 @@ class MembershipWatcherTest {
     MembershipWatcher watcher = watcher(NO_PERIODIC_RESYNC);
     await(watcher.start());
 
-    registry.fetch = slowRead::future;
+    AtomicReference<Context> watcherContext = new AtomicReference<>();
+    registry.fetch = () -> {
+      watcherContext.set(Vertx.currentContext());
+      return slowRead.future();
+    };
     Future<MembershipView> first = watcher.resync();
-    awaitCondition("the slow read to be sent", () -> registry.fetches.get() == 2);
+    awaitCondition("the slow read to be sent", () -> watcherContext.get() != null);
     registry.fetch = () -> Future.succeededFuture(TWO_SHARDS);
-    Future<MembershipView> second = watcher.resync();
-    Future<MembershipView> third = watcher.resync();
-    slowRead.complete(ONE_SHARD);
+    // The burst and the slow read's answer happen on the watcher's context, after the task that sent the
+    // read has finished (and attached its listeners): from another thread, the answer could overtake
+    // the two resync requests still on their way to the context.
+    CompletableFuture<List<Future<MembershipView>>> burst = new CompletableFuture<>();
+    watcherContext.get().runOnContext(v -> {
+      Future<MembershipView> second = watcher.resync();
+      Future<MembershipView> third = watcher.resync();
+      slowRead.complete(ONE_SHARD);
+      burst.complete(List.of(second, third));
+    });
+    List<Future<MembershipView>> answers = burst.join();
+    Future<MembershipView> second = answers.get(0);
+    Future<MembershipView> third = answers.get(1);
 
     assertThat(await(first)).isEqualTo(ONE_SHARD);
     assertThat(await(second)).isEqualTo(TWO_SHARDS);
