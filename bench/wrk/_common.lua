@@ -105,4 +105,29 @@ function M.costs()
   return string.format("%d.%02d", math.random(5, 2000), math.random(0, 99))
 end
 
+local JSON_IN_OUT = { ["content-type"] = "application/json", ["accept"] = "application/json" }
+
+-- The update every workload sends: {"estimated_costs":"<n>"} with BENCH_UPDATE_METHOD.
+function M.update(path)
+  return wrk.format(M.update_method, path, JSON_IN_OUT, '{"estimated_costs":"' .. M.costs() .. '"}')
+end
+
+-- Defines wrk's setup, init, response and done for the workload `name`; the script defines only
+-- request(). init seeds the thread's random numbers, loads the keys into M.keys and then calls
+-- prepare(keys) when given (e.g. to build a sampler).
+function M.workload(name, prepare)
+  function setup(thread) M.setup(thread) end
+
+  function init(args)
+    math.randomseed(os.time() * 1000 + tid)
+    M.keys = M.load_keys()
+    if prepare then prepare(M.keys) end
+    M.reset_counters()
+  end
+
+  function response(status, headers, body) M.count(status, headers) end
+
+  function done(summary, latency, requests) M.done(name, latency) end
+end
+
 return M

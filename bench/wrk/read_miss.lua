@@ -7,21 +7,10 @@ local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 package.path = dir .. "?.lua;" .. package.path
 local common = require("_common")
 
-local keys
-
-function setup(thread) common.setup(thread) end
-
-function init(args)
-  math.randomseed(os.time() * 1000 + tid)
-  keys = common.load_keys()
-  common.reset_counters()
-end
+common.workload("read-miss")
 
 function request()
+  local keys = common.keys
   return wrk.format("GET", common.prefix .. keys[math.random(#keys)],
     { ["accept"] = "application/json", ["cache-control"] = "no-cache" })
 end
-
-function response(status, headers, body) common.count(status, headers) end
-
-function done(summary, latency, requests) common.done("read-miss", latency) end

@@ -104,8 +104,7 @@ class CacheIT {
   void manyWritersAndReadersOnFewKeysNeverReadOlderThanAnAcknowledgedWrite() throws Exception {
     LoadDriver load = new LoadDriver(cluster.gateway(), "race", 4, 4, 8);
     load.start();
-    long target = load.acknowledged() + 400;
-    ProcessCluster.awaitCondition(Duration.ofSeconds(60), "400 acknowledged writes", () -> load.acknowledged() >= target);
+    ProcessCluster.awaitProgress(load, 400, Duration.ofSeconds(60), "acknowledged writes");
     LoadDriver.Report report = load.stopAndVerify();
     System.out.println("CacheIT races: " + report.summary());
     assertThat(report.problems()).as(report.summary()).isEmpty();
@@ -119,11 +118,9 @@ class CacheIT {
   void killingACacheNodeFailsNoRequest() throws Exception {
     LoadDriver load = new LoadDriver(cluster.gateway(), "cachekill", 20, 4, 8);
     load.start();
-    long before = load.acknowledged() + 100;
-    ProcessCluster.awaitCondition(Duration.ofSeconds(30), "writes before the kill", () -> load.acknowledged() >= before);
+    ProcessCluster.awaitProgress(load, 100, Duration.ofSeconds(30), "writes before the kill");
     cluster.kill("cache-1");
-    long after = load.acknowledged() + 300;
-    ProcessCluster.awaitCondition(Duration.ofSeconds(30), "writes after the kill", () -> load.acknowledged() >= after);
+    ProcessCluster.awaitProgress(load, 300, Duration.ofSeconds(30), "writes after the kill");
     LoadDriver.Report report = load.stopAndVerify();
     System.out.println("CacheIT cache node killed: " + report.summary());
     assertThat(report.problems()).as(report.summary()).isEmpty();

@@ -163,8 +163,7 @@ class FaultIT {
   }
 
   private static void awaitProgress(LoadDriver load, long writes, String what) {
-    long target = load.acknowledged() + writes;
-    ProcessCluster.awaitCondition(Duration.ofSeconds(30), writes + " " + what, () -> load.acknowledged() >= target);
+    ProcessCluster.awaitProgress(load, writes, Duration.ofSeconds(30), what);
   }
 
   /** Kills a node with SIGKILL and waits until the gateway no longer sees its lease. */

@@ -1,5 +1,6 @@
 package io.shardgate.dist;
 
+import io.shardgate.dist.chaos.LoadDriver;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.mysqlclient.MySQLBuilder;
@@ -292,6 +293,12 @@ final class ProcessCluster implements AutoCloseable {
       Thread.currentThread().interrupt();
       return -1;
     }
+  }
+
+  /** Waits until the load has had {@code writes} more writes acknowledged (progress, not time). */
+  static void awaitProgress(LoadDriver load, long writes, Duration within, String what) {
+    long target = load.acknowledged() + writes;
+    awaitCondition(within, writes + " " + what, () -> load.acknowledged() >= target);
   }
 
   /** Polls a condition until it holds or the deadline passes; waits for a state, not for time. */

@@ -1,6 +1,5 @@
 package io.shardgate.gateway.cache;
 
-import io.shardgate.gateway.backend.BackendResponse;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

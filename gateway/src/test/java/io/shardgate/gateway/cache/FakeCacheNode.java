@@ -92,13 +92,10 @@ final class FakeCacheNode {
   }
 
   private void fill(RoutingContext ctx) {
-    Long version = param(ctx, "version");
-    Long ttl = param(ctx, "ttlMs");
-    if (version == null || ttl == null) {
-      ctx.response().setStatusCode(400).end();
+    Long version = versionWithTtl(ctx);
+    if (version == null) {
       return;
     }
-    ttls.add(ttl);
     Buffer body = ctx.body().buffer();
     fillGate.apply(version).onComplete(ar -> {
       boolean[] stored = {false};
@@ -114,13 +111,10 @@ final class FakeCacheNode {
   }
 
   private void invalidate(RoutingContext ctx) {
-    Long version = param(ctx, "version");
-    Long ttl = param(ctx, "ttlMs");
-    if (version == null || ttl == null) {
-      ctx.response().setStatusCode(400).end();
+    Long version = versionWithTtl(ctx);
+    if (version == null) {
       return;
     }
-    ttls.add(ttl);
     invalidationGate.apply(version).onComplete(ar -> {
       entries.compute(id(ctx), (k, old) -> new Entry(old == null ? version : Math.max(version, old.version()), null));
       invalidations.add(version);
@@ -130,6 +124,18 @@ final class FakeCacheNode {
 
   private static String id(RoutingContext ctx) {
     return ctx.pathParam("collection") + "/" + ctx.pathParam("key");
+  }
+
+  /** The version of a fill or invalidation, its ttl recorded; null after answering 400 when either is missing. */
+  private Long versionWithTtl(RoutingContext ctx) {
+    Long version = param(ctx, "version");
+    Long ttl = param(ctx, "ttlMs");
+    if (version == null || ttl == null) {
+      ctx.response().setStatusCode(400).end();
+      return null;
+    }
+    ttls.add(ttl);
+    return version;
   }
 
   private static Long param(RoutingContext ctx, String name) {

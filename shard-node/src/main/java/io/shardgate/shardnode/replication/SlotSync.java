@@ -3,7 +3,6 @@ package io.shardgate.shardnode.replication;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.shardgate.cluster.membership.MemberInfo;
-import io.shardgate.shardnode.store.LogSlice;
 import io.shardgate.shardnode.store.OplogEntry;
 import io.shardgate.shardnode.store.RecordState;
 import io.shardgate.shardnode.store.RecordStore;
