@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import io.shardgate.cluster.protocol.Names;
 import java.util.regex.Pattern;
 
 /**
@@ -23,7 +24,6 @@ public final class ConfigLoader {
   public static final String BUNDLED = "conf/shardgate.json";
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
-  private static final Pattern CACHED_COLLECTION = Pattern.compile("[a-z0-9_-]{1,64}");
   private static final Map<String, String> ENV = Map.of(
       "SHARDGATE_REDIS_URL", "redis.url",
       "SHARDGATE_MYSQL_HOST", "mysql.host",
@@ -80,40 +80,49 @@ public final class ConfigLoader {
   static Settings.Shardgate parse(JsonObject raw, java.util.function.Function<String, JsonObject> collectionFiles) {
     ConfigReader r = new ConfigReader(raw, "");
     ConfigReader c = r.child("cluster");
-    Settings.Cluster cluster = new Settings.Cluster(
-        id(c, "name", "shardgate"),
-        c.integer("slots", 1024, 1, 1 << 20),
-        c.integer("replicationFactor", 2, 1, 16),
-        oneOf(c, "placement", "rendezvous", List.of("rendezvous", "ring")),
-        c.integer("ringVirtualNodes", 160, 1, 4096));
+    Settings.Cluster dc = Settings.Cluster.DEFAULTS;
+    Settings.Cluster cluster = new Settings.Cluster(id(c, "name", dc.name()), c.integer("slots", dc.slots()),
+        c.integer("replicationFactor", dc.replicationFactor()), c.string("placement", dc.placement()),
+        c.integer("ringVirtualNodes", dc.ringVirtualNodes()));
     ConfigReader rd = r.child("redis");
-    Settings.Redis redis = new Settings.Redis(rd.string("url", "redis://127.0.0.1:6379"),
-        rd.integer("poolSize", 8, 1, 256), rd.integer("maxWaiting", 256, 1, 100_000));
+    Settings.Redis dr = Settings.Redis.DEFAULTS;
+    Settings.Redis redis = new Settings.Redis(rd.string("url", dr.url()), rd.integer("poolSize", dr.poolSize()),
+        rd.integer("maxWaiting", dr.maxWaiting()));
     ConfigReader l = r.child("lease");
-    Settings.Lease lease = new Settings.Lease(l.number("ttlMs", 3000, 100, 600_000), l.number("renewMs", 1000, 20, 600_000));
-    if (lease.renewMs() * 2 > lease.ttlMs()) {
-      throw new ConfigException("config: lease.renewMs (" + lease.renewMs() + ") must be at most half of lease.ttlMs ("
-          + lease.ttlMs() + ") so that one lost renewal does not lapse the lease");
-    }
-    Settings.Membership membership = new Settings.Membership(r.child("membership").number("resyncMs", 1000, 50, 600_000));
+    Settings.Lease lease = new Settings.Lease(l.number("ttlMs", Settings.Lease.DEFAULTS.ttlMs()),
+        l.number("renewMs", Settings.Lease.DEFAULTS.renewMs()));
+    Settings.Membership membership = new Settings.Membership(
+        r.child("membership").number("resyncMs", Settings.Membership.DEFAULTS.resyncMs()));
     ConfigReader rp = r.child("replication");
-    Settings.Replication replication = new Settings.Replication(rp.number("pushTimeoutMs", 1000, 10, 60_000),
-        rp.integer("catchUpBatch", 500, 1, 100_000), rp.integer("oplogRetentionPerSlot", 10_000, 1, 100_000_000),
-        rp.number("trimIntervalMs", 5000, 100, 3_600_000), rp.number("drainMs", 1000, 0, 60_000),
-        rp.integer("notPrimaryRetries", 20, 0, 100), rp.number("notPrimaryRetryDelayMs", 100, 1, 10_000));
+    Settings.Replication dp = Settings.Replication.DEFAULTS;
+    Settings.Replication replication = new Settings.Replication(rp.number("pushTimeoutMs", dp.pushTimeoutMs()),
+        rp.integer("catchUpBatch", dp.catchUpBatch()), rp.integer("oplogRetentionPerSlot", dp.oplogRetentionPerSlot()),
+        rp.number("trimIntervalMs", dp.trimIntervalMs()), rp.number("drainMs", dp.drainMs()),
+        rp.integer("notPrimaryRetries", dp.notPrimaryRetries()),
+        rp.number("notPrimaryRetryDelayMs", dp.notPrimaryRetryDelayMs()), rp.integer("peerPoolSize", dp.peerPoolSize()),
+        rp.integer("peerMaxWaitQueue", dp.peerMaxWaitQueue()), rp.number("bulkTimeoutMs", dp.bulkTimeoutMs()),
+        rp.integer("catchUpParallelism", dp.catchUpParallelism()));
     ConfigReader m = r.child("mysql");
-    Settings.MySql mysql = new Settings.MySql(m.string("host", "127.0.0.1"), m.integer("port", 3306, 1, 65535),
-        m.string("user", "shardgate"), m.string("password", "shardgate"), id(m, "databasePrefix", "shardgate_"),
-        m.integer("poolSize", 8, 1, 256), m.integer("maxWaitQueue", 512, 1, 100_000));
+    Settings.MySql dm = Settings.MySql.DEFAULTS;
+    Settings.MySql mysql = new Settings.MySql(m.string("host", dm.host()), m.integer("port", dm.port()),
+        m.string("user", dm.user()), m.string("password", dm.password()), id(m, "databasePrefix", dm.databasePrefix()),
+        m.integer("poolSize", dm.poolSize()), m.integer("maxWaitQueue", dm.maxWaitQueue()));
+    ConfigReader sn = r.child("shardNode");
+    Settings.ShardNode dn = Settings.ShardNode.DEFAULTS;
+    Settings.ShardNode shardNode = new Settings.ShardNode(sn.integer("maxRecordBodyBytes", dn.maxRecordBodyBytes()),
+        sn.integer("maxReplicationBodyBytes", dn.maxReplicationBodyBytes()));
     ConfigReader g = r.child("gateway");
     ConfigReader b = g.child("backend");
-    Settings.Backend backend = new Settings.Backend(b.number("timeoutMs", 2000, 10, 600_000),
-        b.number("connectTimeoutMs", 500, 10, 60_000), b.integer("poolSize", 32, 1, 4096),
-        b.integer("maxWaitQueue", 256, 0, 1_000_000), b.integer("retryAfterSeconds", 1, 1, 3600));
-    Settings.Gateway gateway = new Settings.Gateway(g.string("host", "0.0.0.0"), g.integer("port", 8080, 0, 65535),
-        g.integer("instances", 0, 0, 256), g.string("adminToken", "dev-admin-token"),
-        g.integer("maxBodyBytes", 65536, 256, 64 << 20), g.integer("maxHeaderBytes", 8192, 1024, 1 << 20),
-        g.number("requestTimeoutMs", 5000, 10, 600_000), g.integer("idleTimeoutSeconds", 60, 1, 3600), backend);
+    Settings.Backend db = Settings.Backend.DEFAULTS;
+    Settings.Backend backend = new Settings.Backend(b.number("timeoutMs", db.timeoutMs()),
+        b.number("connectTimeoutMs", db.connectTimeoutMs()), b.integer("poolSize", db.poolSize()),
+        b.integer("maxWaitQueue", db.maxWaitQueue()), b.integer("retryAfterSeconds", db.retryAfterSeconds()));
+    Settings.Gateway dg = Settings.Gateway.DEFAULTS;
+    Settings.Gateway gateway = new Settings.Gateway(g.string("host", dg.host()), g.integer("port", dg.port()),
+        g.integer("instances", dg.instances()), g.string("adminToken", dg.adminToken()),
+        g.integer("maxBodyBytes", dg.maxBodyBytes()), g.integer("maxHeaderBytes", dg.maxHeaderBytes()),
+        g.number("requestTimeoutMs", dg.requestTimeoutMs()), g.integer("idleTimeoutSeconds", dg.idleTimeoutSeconds()),
+        backend);
     List<Settings.Node> shards = r.list("shardNodes", ConfigLoader::node);
     List<Settings.Node> caches = r.list("cacheNodes", ConfigLoader::node);
     unique(shards, caches);
@@ -124,22 +133,23 @@ public final class ConfigLoader {
       throw new ConfigException("config: collections must have distinct names");
     }
     ConfigReader cs = r.child("cacheStore");
-    Settings.CacheStore cacheStore = new Settings.CacheStore(cs.number("maxBytes", 64L << 20, 1L << 16, 1L << 40),
-        cs.integer("maxEntryBytes", 1 << 20, 1024, 64 << 20), cs.number("defaultTtlMs", 60_000, 1000, 86_400_000));
-    if (cacheStore.maxEntryBytes() > cacheStore.maxBytes()) {
-      throw new ConfigException("config: cacheStore.maxEntryBytes must not exceed cacheStore.maxBytes");
-    }
-    return new Settings.Shardgate(cluster, redis, lease, membership, replication, mysql, gateway, cacheStore, shards,
-        caches, collections);
+    Settings.CacheStore ds = Settings.CacheStore.DEFAULTS;
+    Settings.CacheStore cacheStore = new Settings.CacheStore(cs.number("maxBytes", ds.maxBytes()),
+        cs.integer("maxEntryBytes", ds.maxEntryBytes()), cs.number("defaultTtlMs", ds.defaultTtlMs()));
+    return new Settings.Shardgate(cluster, redis, lease, membership, replication, mysql, shardNode, gateway, cacheStore,
+        shards, caches, collections);
   }
 
   private static Settings.Node node(ConfigReader n) {
-    return new Settings.Node(id(n, "id", null), n.string("host", "127.0.0.1"), n.integer("port", 0, 1, 65535),
+    return new Settings.Node(id(n, "id", null), n.string("host", "127.0.0.1"), n.integer("port", 0),
         n.positive("weight", 1.0));
   }
 
   private static Settings.Collection collection(ConfigReader c) {
-    String name = id(c, "name", null);
+    String name = c.string("name", null);
+    if (!Names.isCollection(name)) {
+      throw new ConfigException("config: " + c.where("name") + " must be " + Names.COLLECTION_RULE + ", got '" + name + "'");
+    }
     String path = c.string("path", "/v1/" + name);
     if (!path.matches("(/[a-z0-9_-]+)+")) {
       throw new ConfigException("config: " + c.where("path") + " must look like /v1/name, got " + path);
@@ -154,20 +164,16 @@ public final class ConfigLoader {
 
   /**
    * The ttl must outlive any fill still in flight when a write's tombstone lands (a shard read of up to a
-   * request timeout, then the fill), hence the one-second floor. Cache nodes accept the collection rule
-   * of their URLs only, so a cached collection's name must follow it.
+   * request timeout, then the fill), hence the one-second floor.
    */
   private static Settings.CollectionCache collectionCache(ConfigReader c, String name) {
     ConfigReader cache = c.child("cache");
-    Settings.CollectionCache settings = new Settings.CollectionCache(
-        cache.bool("enabled", Settings.CollectionCache.DEFAULT_ENABLED),
-        cache.number("ttlMs", Settings.CollectionCache.DEFAULT_TTL_MS, 1000, 86_400_000));
-    if (settings.enabled() && !CACHED_COLLECTION.matcher(name).matches()) {
-      throw new ConfigException("config: " + c.where("name") + " '" + name + "' cannot be cached: cache nodes accept "
-          + "collection names matching " + CACHED_COLLECTION.pattern() + "; rename the collection or set "
-          + cache.where("enabled") + " to false");
+    try {
+      return new Settings.CollectionCache(cache.bool("enabled", Settings.CollectionCache.DEFAULT_ENABLED),
+          cache.number("ttlMs", Settings.CollectionCache.DEFAULT_TTL_MS));
+    } catch (ConfigException e) {
+      throw new ConfigException(e.getMessage().replace("cache.ttlMs", cache.where("ttlMs")));
     }
-    return settings;
   }
 
   private static void unique(List<Settings.Node> a, List<Settings.Node> b) {
@@ -183,14 +189,6 @@ public final class ConfigLoader {
     String v = r.string(key, dflt);
     if (!ID.matcher(v).matches()) {
       throw new ConfigException("config: " + r.where(key) + " must match " + ID.pattern() + ", got '" + v + "'");
-    }
-    return v;
-  }
-
-  private static String oneOf(ConfigReader r, String key, String dflt, List<String> allowed) {
-    String v = r.string(key, dflt);
-    if (!allowed.contains(v)) {
-      throw new ConfigException("config: " + r.where(key) + " must be one of " + allowed + ", got '" + v + "'");
     }
     return v;
   }

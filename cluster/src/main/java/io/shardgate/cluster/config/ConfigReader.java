@@ -57,6 +57,15 @@ final class ConfigReader {
     return l;
   }
 
+  /** An integer setting whose bounds the settings record checks. */
+  long number(String key, long dflt) {
+    return number(key, dflt, Long.MIN_VALUE, Long.MAX_VALUE);
+  }
+
+  int integer(String key, int dflt) {
+    return (int) number(key, dflt, Integer.MIN_VALUE, Integer.MAX_VALUE);
+  }
+
   int integer(String key, int dflt, int min, int max) {
     return (int) number(key, dflt, min, max);
   }

@@ -3,39 +3,146 @@ package io.shardgate.cluster.config;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
-/** The immutable configuration records every role reads; parsed and validated by {@link ConfigLoader}. */
+/**
+ * The immutable configuration records every role reads; parsed by {@link ConfigLoader}. Each record owns
+ * its named defaults ({@code DEFAULTS}) and its bounds: constructing one out of range fails at start with
+ * a message naming the setting, so a component never sees an unchecked tuning number.
+ */
 public final class Settings {
   private Settings() {}
 
   /** Cluster-wide, fixed when the cluster is created (slots) or shared by every process. */
-  public record Cluster(String name, int slots, int replicationFactor, String placement, int ringVirtualNodes) {}
+  public record Cluster(String name, int slots, int replicationFactor, String placement, int ringVirtualNodes) {
+    public static final Cluster DEFAULTS = new Cluster("shardgate", 1024, 2, "rendezvous", 160);
 
-  public record Redis(String url, int poolSize, int maxWaiting) {}
+    public Cluster {
+      Bounds.check("cluster.slots", slots, 1, 1 << 20);
+      Bounds.check("cluster.replicationFactor", replicationFactor, 1, 16);
+      Bounds.check("cluster.ringVirtualNodes", ringVirtualNodes, 1, 4096);
+      Bounds.require(placement.equals("rendezvous") || placement.equals("ring"),
+          "cluster.placement must be one of [rendezvous, ring], got '" + placement + "'");
+    }
+  }
+
+  public record Redis(String url, int poolSize, int maxWaiting) {
+    public static final Redis DEFAULTS = new Redis("redis://127.0.0.1:6379", 8, 256);
+
+    public Redis {
+      Bounds.check("redis.poolSize", poolSize, 1, 256);
+      Bounds.check("redis.maxWaiting", maxWaiting, 1, 100_000);
+    }
+  }
 
   /** Liveness lease: each node renews every renewMs a key that expires after ttlMs. */
-  public record Lease(long ttlMs, long renewMs) {}
+  public record Lease(long ttlMs, long renewMs) {
+    public static final Lease DEFAULTS = new Lease(3000, 1000);
 
-  public record Membership(long resyncMs) {}
+    public Lease {
+      Bounds.check("lease.ttlMs", ttlMs, 100, 600_000);
+      Bounds.check("lease.renewMs", renewMs, 20, 600_000);
+      Bounds.require(renewMs * 2 <= ttlMs, "lease.renewMs (" + renewMs + ") must be at most half of lease.ttlMs ("
+          + ttlMs + ") so that one lost renewal does not lapse the lease");
+    }
+  }
+
+  public record Membership(long resyncMs) {
+    public static final Membership DEFAULTS = new Membership(1000);
+
+    public Membership {
+      Bounds.check("membership.resyncMs", resyncMs, 50, 600_000);
+    }
+  }
 
   /**
    * Shard-node replication: the deadline of a push to a replica, catch-up batch size, oplog entries
    * kept per slot, how often the oplog is trimmed, how long a leaving node keeps serving reads after
-   * giving up its lease, and how many times a gateway retries a write refused as "not primary".
+   * giving up its lease, how many times a gateway retries a write refused as "not primary" and how long
+   * it waits between rounds; the peer client's pool (connections, waiters), the deadline of a bulk
+   * transfer (a log page, a slot snapshot, positions) and how many slots catch up at once.
    */
   public record Replication(long pushTimeoutMs, int catchUpBatch, int oplogRetentionPerSlot, long trimIntervalMs,
-      long drainMs, int notPrimaryRetries, long notPrimaryRetryDelayMs) {}
+      long drainMs, int notPrimaryRetries, long notPrimaryRetryDelayMs, int peerPoolSize, int peerMaxWaitQueue,
+      long bulkTimeoutMs, int catchUpParallelism) {
+    public static final Replication DEFAULTS = new Replication(1000, 500, 10_000, 5000, 1000, 20, 100, 16, 1024,
+        10_000, 8);
+
+    public Replication {
+      Bounds.check("replication.pushTimeoutMs", pushTimeoutMs, 10, 60_000);
+      Bounds.check("replication.catchUpBatch", catchUpBatch, 1, 100_000);
+      Bounds.check("replication.oplogRetentionPerSlot", oplogRetentionPerSlot, 1, 100_000_000);
+      Bounds.check("replication.trimIntervalMs", trimIntervalMs, 100, 3_600_000);
+      Bounds.check("replication.drainMs", drainMs, 0, 60_000);
+      Bounds.check("replication.notPrimaryRetries", notPrimaryRetries, 0, 100);
+      Bounds.check("replication.notPrimaryRetryDelayMs", notPrimaryRetryDelayMs, 1, 10_000);
+      Bounds.check("replication.peerPoolSize", peerPoolSize, 1, 1024);
+      Bounds.check("replication.peerMaxWaitQueue", peerMaxWaitQueue, 0, 1_000_000);
+      Bounds.check("replication.bulkTimeoutMs", bulkTimeoutMs, 100, 600_000);
+      Bounds.check("replication.catchUpParallelism", catchUpParallelism, 1, 256);
+      Bounds.require(bulkTimeoutMs >= pushTimeoutMs, "replication.bulkTimeoutMs (" + bulkTimeoutMs
+          + ") must be at least replication.pushTimeoutMs (" + pushTimeoutMs + ")");
+    }
+  }
 
   public record MySql(String host, int port, String user, String password, String databasePrefix, int poolSize,
-      int maxWaitQueue) {}
+      int maxWaitQueue) {
+    public static final MySql DEFAULTS = new MySql("127.0.0.1", 3306, "shardgate", "shardgate", "shardgate_", 8, 512);
+
+    public MySql {
+      Bounds.check("mysql.port", port, 1, 65535);
+      Bounds.check("mysql.poolSize", poolSize, 1, 256);
+      Bounds.check("mysql.maxWaitQueue", maxWaitQueue, 1, 100_000);
+    }
+  }
+
+  /**
+   * What a shard node accepts: the largest body of a record request (a gateway's document plus the key
+   * it adds) and of a replication request (one oplog entry or a handoff).
+   */
+  public record ShardNode(int maxRecordBodyBytes, int maxReplicationBodyBytes) {
+    public static final ShardNode DEFAULTS = new ShardNode(128 << 10, 64 << 20);
+
+    public ShardNode {
+      Bounds.check("shardNode.maxRecordBodyBytes", maxRecordBodyBytes, 1024, 64 << 20);
+      Bounds.check("shardNode.maxReplicationBodyBytes", maxReplicationBodyBytes, 1024, 256 << 20);
+    }
+  }
 
   /** A shard or cache node: id, address it listens on and announces, placement weight. */
-  public record Node(String id, String host, int port, double weight) {}
+  public record Node(String id, String host, int port, double weight) {
+    public Node {
+      Bounds.check("port of node " + id, port, 1, 65535);
+      Bounds.require(weight > 0 && Double.isFinite(weight), "weight of node " + id + " must be a positive number, got "
+          + weight);
+    }
+  }
 
   /** Limits on every backend call: a deadline, a bounded pool and a bounded wait queue. */
-  public record Backend(long timeoutMs, long connectTimeoutMs, int poolSize, int maxWaitQueue, int retryAfterSeconds) {}
+  public record Backend(long timeoutMs, long connectTimeoutMs, int poolSize, int maxWaitQueue, int retryAfterSeconds) {
+    public static final Backend DEFAULTS = new Backend(2000, 500, 32, 256, 1);
+
+    public Backend {
+      Bounds.check("gateway.backend.timeoutMs", timeoutMs, 10, 600_000);
+      Bounds.check("gateway.backend.connectTimeoutMs", connectTimeoutMs, 10, 60_000);
+      Bounds.check("gateway.backend.poolSize", poolSize, 1, 4096);
+      Bounds.check("gateway.backend.maxWaitQueue", maxWaitQueue, 0, 1_000_000);
+      Bounds.check("gateway.backend.retryAfterSeconds", retryAfterSeconds, 1, 3600);
+    }
+  }
 
   public record Gateway(String host, int port, int instances, String adminToken, int maxBodyBytes, int maxHeaderBytes,
-      long requestTimeoutMs, int idleTimeoutSeconds, Backend backend) {}
+      long requestTimeoutMs, int idleTimeoutSeconds, Backend backend) {
+    public static final Gateway DEFAULTS = new Gateway("0.0.0.0", 8080, 0, "dev-admin-token", 65536, 8192, 5000, 60,
+        Backend.DEFAULTS);
+
+    public Gateway {
+      Bounds.check("gateway.port", port, 0, 65535);
+      Bounds.check("gateway.instances", instances, 0, 256);
+      Bounds.check("gateway.maxBodyBytes", maxBodyBytes, 256, 64 << 20);
+      Bounds.check("gateway.maxHeaderBytes", maxHeaderBytes, 1024, 1 << 20);
+      Bounds.check("gateway.requestTimeoutMs", requestTimeoutMs, 10, 600_000);
+      Bounds.check("gateway.idleTimeoutSeconds", idleTimeoutSeconds, 1, 3600);
+    }
+  }
 
   /**
    * A collection served by the gateway's API: its URL path, the field that holds the key, how ids are
@@ -53,15 +160,36 @@ public final class Settings {
   public record CollectionCache(boolean enabled, long ttlMs) {
     public static final boolean DEFAULT_ENABLED = true;
     public static final long DEFAULT_TTL_MS = 60_000;
+    public static final CollectionCache DEFAULTS = new CollectionCache(DEFAULT_ENABLED, DEFAULT_TTL_MS);
+
+    public CollectionCache {
+      Bounds.check("cache.ttlMs", ttlMs, 1000, 86_400_000);
+    }
+  }
+
+  /** Every cache node's store: its byte budget, the largest entry, the ttl of an update that names none. */
+  public record CacheStore(long maxBytes, int maxEntryBytes, long defaultTtlMs) {
+    public static final CacheStore DEFAULTS = new CacheStore(64L << 20, 1 << 20, 60_000);
+
+    public CacheStore {
+      Bounds.check("cacheStore.maxBytes", maxBytes, 1L << 16, 1L << 40);
+      Bounds.check("cacheStore.maxEntryBytes", maxEntryBytes, 1024, 64 << 20);
+      Bounds.check("cacheStore.defaultTtlMs", defaultTtlMs, 1000, 86_400_000);
+      Bounds.require(maxEntryBytes <= maxBytes, "cacheStore.maxEntryBytes must not exceed cacheStore.maxBytes");
+    }
   }
 
   /** The whole configuration file. */
-  /** Every cache node's store: its byte budget, the largest entry, the ttl of an update that names none. */
-  public record CacheStore(long maxBytes, int maxEntryBytes, long defaultTtlMs) {}
-
   public record Shardgate(Cluster cluster, Redis redis, Lease lease, Membership membership, Replication replication,
-      MySql mysql, Gateway gateway, CacheStore cacheStore, List<Node> shardNodes, List<Node> cacheNodes,
-      List<Collection> collections) {
+      MySql mysql, ShardNode shardNode, Gateway gateway, CacheStore cacheStore, List<Node> shardNodes,
+      List<Node> cacheNodes, List<Collection> collections) {
+
+    public Shardgate {
+      // A gateway adds the key field and defaults to a body of up to gateway.maxBodyBytes.
+      Bounds.require(shardNode.maxRecordBodyBytes() >= gateway.maxBodyBytes() + 1024, "shardNode.maxRecordBodyBytes ("
+          + shardNode.maxRecordBodyBytes() + ") must exceed gateway.maxBodyBytes (" + gateway.maxBodyBytes()
+          + ") by at least 1024: a gateway forwards the body with the key and defaults added");
+    }
 
     public Node shardNode(String id) {
       return find(shardNodes, id, "shardNodes");

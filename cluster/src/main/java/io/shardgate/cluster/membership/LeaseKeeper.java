@@ -9,7 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.Objects;
-import java.util.function.LongSupplier;
+import io.shardgate.cluster.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +34,7 @@ public final class LeaseKeeper {
   private final Registry registry;
   private final String memberId;
   private final LeaseTiming timing;
-  private final LongSupplier clockMillis;
+  private final Clock clockMillis;
   private final Counter renewalsOk;
   private final Counter renewalsFailed;
 
@@ -52,11 +52,11 @@ public final class LeaseKeeper {
 
   /** Measures the lease on the JVM's monotonic clock. */
   public LeaseKeeper(Vertx vertx, Registry registry, String memberId, LeaseTiming timing, MeterRegistry meters) {
-    this(vertx, registry, memberId, timing, meters, () -> System.nanoTime() / 1_000_000);
+    this(vertx, registry, memberId, timing, meters, Clock.monotonic());
   }
 
   public LeaseKeeper(Vertx vertx, Registry registry, String memberId, LeaseTiming timing, MeterRegistry meters,
-      LongSupplier clockMillis) {
+      Clock clockMillis) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.registry = Objects.requireNonNull(registry, "registry");
     this.memberId = Objects.requireNonNull(memberId, "memberId");
@@ -74,7 +74,7 @@ public final class LeaseKeeper {
   /** True while the last successful renewal, counted from when it was sent, is younger than the ttl. */
   public boolean isHeld() {
     long until = heldUntil;
-    return until != NOT_HELD && clockMillis.getAsLong() < until;
+    return until != NOT_HELD && clockMillis.millis() < until;
   }
 
   /** Runs on the keeper's context when the lease lapsed and renewals stopped. */
@@ -126,7 +126,7 @@ public final class LeaseKeeper {
     if (gen != generation) {
       return;
     }
-    long sentAt = clockMillis.getAsLong();
+    long sentAt = clockMillis.millis();
     if (heldUntil != NOT_HELD && sentAt >= heldUntil) {
       lapse("no renewal succeeded within " + timing.ttlMillis() + " ms");
       return;
@@ -143,7 +143,7 @@ public final class LeaseKeeper {
     }
     if (ar.succeeded()) {
       renewalsOk.increment();
-      if (heldUntil != NOT_HELD && clockMillis.getAsLong() >= heldUntil) {
+      if (heldUntil != NOT_HELD && clockMillis.millis() >= heldUntil) {
         lapse("a renewal succeeded only after the lease had lapsed");
         return;
       }
@@ -169,7 +169,7 @@ public final class LeaseKeeper {
             ar.cause().toString());
       }
     }
-    long delay = Math.max(1, sentAt + timing.renewMillis() - clockMillis.getAsLong());
+    long delay = Math.max(1, sentAt + timing.renewMillis() - clockMillis.millis());
     timerId = vertx.setTimer(delay, id -> renew(gen));
   }
 

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
+import io.shardgate.cluster.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +35,7 @@ public final class MembershipWatcher {
   private final Vertx vertx;
   private final Registry registry;
   private final long resyncMillis;
-  private final LongSupplier clockMillis;
+  private final Clock clockMillis;
   private final MeterRegistry meters;
   private final List<Consumer<MembershipView>> listeners = new CopyOnWriteArrayList<>();
   private final Counter resyncsOk;
@@ -56,11 +56,11 @@ public final class MembershipWatcher {
 
   /** Resyncs every second; the view's age is measured on the JVM's monotonic clock. */
   public MembershipWatcher(Vertx vertx, Registry registry, MeterRegistry meters) {
-    this(vertx, registry, meters, DEFAULT_RESYNC_MILLIS, () -> System.nanoTime() / 1_000_000);
+    this(vertx, registry, meters, DEFAULT_RESYNC_MILLIS, Clock.monotonic());
   }
 
   public MembershipWatcher(Vertx vertx, Registry registry, MeterRegistry meters, long resyncMillis,
-      LongSupplier clockMillis) {
+      Clock clockMillis) {
     this(vertx, registry, meters, resyncMillis, clockMillis, "process");
   }
 
@@ -69,7 +69,7 @@ public final class MembershipWatcher {
    *     view in one JVM and one meter registry
    */
   public MembershipWatcher(Vertx vertx, Registry registry, MeterRegistry meters, long resyncMillis,
-      LongSupplier clockMillis, String observer) {
+      Clock clockMillis, String observer) {
     if (resyncMillis <= 0) {
       throw new IllegalArgumentException("membership resyncMs must be positive, got " + resyncMillis);
     }
@@ -226,7 +226,7 @@ public final class MembershipWatcher {
       return;
     }
     resyncsOk.increment();
-    lastSuccessAt = clockMillis.getAsLong();
+    lastSuccessAt = clockMillis.millis();
     MembershipView view = ar.result();
     if (failing) {
       failing = false;
@@ -247,7 +247,7 @@ public final class MembershipWatcher {
 
   private double viewAgeSeconds() {
     long at = lastSuccessAt;
-    return at == NEVER ? Double.NaN : (clockMillis.getAsLong() - at) / 1000.0;
+    return at == NEVER ? Double.NaN : (clockMillis.millis() - at) / 1000.0;
   }
 
   private void onContext(Runnable action) {

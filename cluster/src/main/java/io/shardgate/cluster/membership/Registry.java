@@ -4,7 +4,7 @@ import io.shardgate.cluster.membership.impl.InProcessRegistry;
 import io.shardgate.cluster.membership.impl.RedisRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.util.function.LongSupplier;
+import io.shardgate.cluster.time.Clock;
 
 /**
  * The membership registry (Redis in cluster mode, in-process in dev mode). Members are explicit and
@@ -22,11 +22,11 @@ public interface Registry {
 
   /** The dev-mode registry, in memory; leases expire by the JVM's monotonic clock. */
   static Registry inProcess() {
-    return new InProcessRegistry(() -> System.nanoTime() / 1_000_000);
+    return new InProcessRegistry(Clock.monotonic());
   }
 
   /** The dev-mode registry with leases measured by {@code clockMillis}, so tests can move time. */
-  static Registry inProcess(LongSupplier clockMillis) {
+  static Registry inProcess(Clock clockMillis) {
     return new InProcessRegistry(clockMillis);
   }
 

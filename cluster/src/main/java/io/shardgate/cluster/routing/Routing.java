@@ -3,43 +3,76 @@ package io.shardgate.cluster.routing;
 import io.shardgate.cluster.membership.MemberInfo;
 import io.shardgate.cluster.membership.MembershipView;
 import io.shardgate.cluster.membership.Role;
-import io.shardgate.cluster.placement.KeyHash;
 import io.shardgate.cluster.placement.Node;
 import io.shardgate.cluster.placement.Placement;
 import io.shardgate.cluster.placement.SlotTable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One immutable routing snapshot: the slot table computed over the shard members (live or not) and
- * the liveness seen in the same membership view. Pure: no Vert.x, shared by every event loop.
+ * the liveness seen in the same membership view. Pure: no Vert.x, shared by every event loop. The one
+ * answer to "who serves this key" is {@link #route(String, String)}: failover, the admin placement view
+ * and a node's ownership check all ask it.
+ *
+ * <p>The table version counts the slot tables this process computed (a new one whenever the shard
+ * members or their weights change; liveness alone does not change it). It is local to the process
+ * until placements are versioned cluster-wide (DESIGN §4, planned slot moves).
  */
 public final class Routing {
   private final int slots;
   private final SlotTable table;
+  private final long tableVersion;
   private final MembershipView view;
   private final List<Node> shardNodes;
+  private final Map<String, Partitioner> partitioners;
+  private final Partitioner hash;
 
-  private Routing(int slots, SlotTable table, MembershipView view, List<Node> shardNodes) {
+  private Routing(int slots, SlotTable table, long tableVersion, MembershipView view, List<Node> shardNodes,
+      Map<String, Partitioner> partitioners) {
     this.slots = slots;
     this.table = table;
+    this.tableVersion = tableVersion;
     this.view = view;
     this.shardNodes = shardNodes;
+    this.partitioners = partitioners;
+    this.hash = Partitioner.hash(slots);
   }
 
   public static Routing compute(Placement placement, int slots, int replicationFactor, MembershipView view) {
+    return compute(placement, slots, replicationFactor, view, 0, Map.of());
+  }
+
+  static Routing compute(Placement placement, int slots, int replicationFactor, MembershipView view, long tableVersion,
+      Map<String, Partitioner> partitioners) {
     List<Node> nodes = shardNodes(view);
-    return new Routing(slots, placement.table(slots, replicationFactor, nodes), view, nodes);
+    return new Routing(slots, placement.table(slots, replicationFactor, nodes), tableVersion, view, nodes,
+        Map.copyOf(partitioners));
   }
 
   /** The same table with a newer liveness view; reused when the shard members and weights did not change. */
   public Routing withView(Placement placement, int replicationFactor, MembershipView newView) {
     List<Node> nodes = shardNodes(newView);
     if (nodes.equals(shardNodes)) {
-      return new Routing(slots, table, newView, shardNodes);
+      return new Routing(slots, table, tableVersion, newView, shardNodes, partitioners);
     }
-    return compute(placement, slots, replicationFactor, newView);
+    return compute(placement, slots, replicationFactor, newView, tableVersion + 1, partitioners);
+  }
+
+  /** Who serves this key of this collection: its partition, the table version, replicas in order. */
+  public Route route(String collection, String key) {
+    return route(slotOf(collection, key));
+  }
+
+  /** Who serves this slot. */
+  public Route route(int slot) {
+    return new Route(slot, tableVersion, replicas(slot));
+  }
+
+  public long tableVersion() {
+    return tableVersion;
   }
 
   private static List<Node> shardNodes(MembershipView view) {
@@ -53,8 +86,9 @@ public final class Routing {
     return List.copyOf(nodes);
   }
 
+  /** The partition of the key under its collection's partitioner (the shared hash slots by default). */
   public int slotOf(String collection, String key) {
-    return KeyHash.slot(collection, key, slots);
+    return partitioners.getOrDefault(collection, hash).partitionOf(collection, key);
   }
 
   /** Ordered replicas of the slot with their liveness, primary first. */
@@ -62,7 +96,7 @@ public final class Routing {
     List<String> ids = table.replicas(slot);
     List<Replica> out = new ArrayList<>(ids.size());
     for (String id : ids) {
-      out.add(new Replica(view.members().get(id), view.isLive(id)));
+      out.add(new Replica(id, view.members().get(id), view.isLive(id)));
     }
     return out;
   }
@@ -94,5 +128,6 @@ public final class Routing {
     return slots;
   }
 
-  public record Replica(MemberInfo member, boolean live) {}
+  /** One replica of a slot: its id, its member entry (null when the view lacks it) and its liveness. */
+  public record Replica(String id, MemberInfo member, boolean live) {}
 }

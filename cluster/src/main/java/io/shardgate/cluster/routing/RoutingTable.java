@@ -2,6 +2,7 @@ package io.shardgate.cluster.routing;
 
 import io.shardgate.cluster.membership.MembershipView;
 import io.shardgate.cluster.placement.Placement;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -14,9 +15,15 @@ public final class RoutingTable {
   private final AtomicReference<Routing> current;
 
   public RoutingTable(Placement placement, int slots, int replicationFactor) {
+    this(placement, slots, replicationFactor, Map.of());
+  }
+
+  /** @param partitioners per collection; a collection not named here uses the shared hash slots */
+  public RoutingTable(Placement placement, int slots, int replicationFactor, Map<String, Partitioner> partitioners) {
     this.placement = placement;
     this.replicationFactor = replicationFactor;
-    this.current = new AtomicReference<>(Routing.compute(placement, slots, replicationFactor, MembershipView.EMPTY));
+    this.current = new AtomicReference<>(
+        Routing.compute(placement, slots, replicationFactor, MembershipView.EMPTY, 0, partitioners));
   }
 
   public Routing current() {

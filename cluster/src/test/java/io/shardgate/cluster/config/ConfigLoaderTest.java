@@ -53,12 +53,14 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void aCachedCollectionNeedsANameCacheNodesAccept(@TempDir Path dir) throws Exception {
-    assertThatThrownBy(() -> loadCollection(dir, "\"name\":\"My.Notes\",\"path\":\"/v1/notes\""))
-        .isInstanceOf(ConfigException.class)
-        .hasMessage("config: collections[notes.json].name 'My.Notes' cannot be cached: cache nodes accept collection "
-            + "names matching [a-z0-9_-]{1,64}; rename the collection or set collections[notes.json].cache.enabled to false");
-    assertThat(loadCollection(dir, "\"name\":\"My.Notes\",\"path\":\"/v1/notes\",\"cache\":{\"enabled\":false}").cache().enabled()).isFalse();
+  void aCollectionNameFollowsTheOneRuleOfEveryLayer(@TempDir Path dir) throws Exception {
+    for (String cache : List.of("", ",\"cache\":{\"enabled\":false}")) {
+      assertThatThrownBy(() -> loadCollection(dir, "\"name\":\"My.Notes\",\"path\":\"/v1/notes\"" + cache))
+          .isInstanceOf(ConfigException.class)
+          .hasMessage("config: collections[notes.json].name must be 1 to 64 characters of a-z 0-9 _ - starting with "
+              + "a letter or digit, got 'My.Notes'");
+    }
+    assertThat(loadCollection(dir, "\"name\":\"my_notes-2\",\"path\":\"/v1/notes\"").name()).isEqualTo("my_notes-2");
   }
 
   /** Loads a configuration whose only collection is notes.json with these top-level fields and a minimal schema. */

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.LongSupplier;
+import io.shardgate.cluster.time.Clock;
 
 /**
  * Dev mode's registry: the same contract as Redis, in memory. One lock guards members and leases, so
@@ -21,13 +21,13 @@ import java.util.function.LongSupplier;
  * their periodic resync.
  */
 public final class InProcessRegistry implements Registry {
-  private final LongSupplier clockMillis;
+  private final Clock clockMillis;
   private final Map<String, MemberInfo> members = new HashMap<>();
   private final Map<String, Long> leaseExpiries = new HashMap<>();
   private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
   private boolean closed;
 
-  public InProcessRegistry(LongSupplier clockMillis) {
+  public InProcessRegistry(Clock clockMillis) {
     this.clockMillis = Objects.requireNonNull(clockMillis, "clockMillis");
   }
 
@@ -68,7 +68,7 @@ public final class InProcessRegistry implements Registry {
       if (closed) {
         return closedFailure();
       }
-      long now = clockMillis.getAsLong();
+      long now = clockMillis.millis();
       Long previous = leaseExpiries.put(memberId, now + ttlMillis);
       taken = previous == null || previous <= now;
     }
@@ -86,7 +86,7 @@ public final class InProcessRegistry implements Registry {
         return closedFailure();
       }
       Long previous = leaseExpiries.remove(memberId);
-      released = previous != null && previous > clockMillis.getAsLong();
+      released = previous != null && previous > clockMillis.millis();
     }
     if (released) {
       announce();
@@ -101,7 +101,7 @@ public final class InProcessRegistry implements Registry {
       if (closed) {
         return closedFailure();
       }
-      long now = clockMillis.getAsLong();
+      long now = clockMillis.millis();
       Set<String> live = new HashSet<>();
       for (String id : members.keySet()) {
         Long expiry = leaseExpiries.get(id);
