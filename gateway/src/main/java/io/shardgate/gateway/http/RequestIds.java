@@ -1,5 +1,6 @@
-package io.shardgate.gateway.api;
+package io.shardgate.gateway.http;
 
+import io.shardgate.cluster.protocol.Headers;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -18,7 +19,7 @@ public final class RequestIds {
       id = Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
     }
     ctx.put(KEY, id);
-    ctx.response().putHeader("X-Request-Id", id);
+    ctx.response().putHeader(Headers.REQUEST_ID, id);
     ctx.next();
   }
 }
