@@ -36,7 +36,7 @@ public final class AdminRoutes {
 
   private void authorize(RoutingContext ctx) {
     ctx.put(RequestMetrics.OP, "admin");
-    String header = ctx.request().getHeader("authorization");
+    String header = ctx.request().getHeader("Authorization");
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"shardgate-admin\"");
       Problem.forStatus(401, "admin endpoints need the header Authorization: Bearer <admin token>").send(ctx.response());
