@@ -7,6 +7,8 @@ import io.shardgate.cluster.membership.Registry;
 import io.shardgate.cluster.placement.Placement;
 import io.shardgate.cluster.runtime.ShardgateVertx;
 import io.shardgate.cluster.routing.RoutingTable;
+import io.shardgate.cluster.time.Clock;
+import io.shardgate.gateway.backend.BackendMetrics;
 import io.shardgate.gateway.cache.CacheClient;
 import io.shardgate.gateway.cache.GatewayCache;
 import io.vertx.core.DeploymentOptions;
@@ -16,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Wires the gateway role: one membership watcher feeding one routing table for the process, one cache
- * path (coalesced reads, write fences), then one {@link GatewayVerticle} per event loop sharing them.
+ * path (coalesced reads, write fences), the backend's meters, then one {@link GatewayVerticle} per event
+ * loop sharing them.
  */
 public final class Gateway {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
@@ -34,14 +37,15 @@ public final class Gateway {
     RoutingTable routing = new RoutingTable(Placement.named(c.placement(), c.ringVirtualNodes()), c.slots(),
         c.replicationFactor());
     MembershipWatcher watcher = new MembershipWatcher(runtime.vertx(), registry, runtime.registry(),
-        config.membership().resyncMs(), () -> System.nanoTime() / 1_000_000, "gateway");
+        config.membership().resyncMs(), Clock.monotonic(), "gateway");
     watcher.addListener(routing::update);
     GatewayCache cache = GatewayCache.create(routing, runtime.registry(), config.gateway().requestTimeoutMs(), cacheClient);
+    BackendMetrics backendMetrics = new BackendMetrics(runtime.registry());
     int instances = config.gateway().instances() > 0 ? config.gateway().instances() : ShardgateVertx.eventLoops();
     return watcher.start().compose(v -> {
       routing.update(watcher.current());
       return runtime.vertx().deployVerticle(
-          () -> new GatewayVerticle(config, routing, cache, ids, runtime.registry(), () -> null),
+          () -> new GatewayVerticle(config, routing, cache, ids, runtime.registry(), backendMetrics, () -> null),
           new DeploymentOptions().setInstances(instances));
     }).onSuccess(id -> LOG.info("gateway listening on {}:{} with {} instances, {} placement over {} slots",
         config.gateway().host(), config.gateway().port(), instances, c.placement(), c.slots()));

@@ -4,16 +4,20 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.shardgate.cluster.config.Settings;
 import io.shardgate.cluster.http.OpsRoutes;
 import io.shardgate.cluster.ids.IdAllocator;
+import io.shardgate.cluster.routing.RoutingTable;
 import io.shardgate.gateway.admin.AdminRoutes;
-import io.shardgate.gateway.api.CollectionApi;
-import io.shardgate.gateway.api.ErrorPages;
-import io.shardgate.gateway.api.RequestIds;
-import io.shardgate.gateway.api.RequestMetrics;
+import io.shardgate.gateway.backend.BackendMetrics;
 import io.shardgate.gateway.backend.Failover;
 import io.shardgate.gateway.backend.NodeClient;
 import io.shardgate.gateway.cache.CacheClient;
 import io.shardgate.gateway.cache.GatewayCache;
-import io.shardgate.cluster.routing.RoutingTable;
+import io.shardgate.gateway.frontend.rest.RestCollectionApi;
+import io.shardgate.gateway.frontend.rest.RestStats;
+import io.shardgate.gateway.http.ErrorPages;
+import io.shardgate.gateway.http.RequestIds;
+import io.shardgate.gateway.http.RequestMetrics;
+import io.shardgate.gateway.records.RecordMetrics;
+import io.shardgate.gateway.records.RecordService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -24,8 +28,9 @@ import java.util.function.Supplier;
 
 /**
  * One gateway instance; the process deploys one per event loop, all listening on the same port.
- * Each instance owns its HTTP server and its clients to the shard and cache nodes; the routing table,
- * cache path, id allocator and metrics registry are shared, immutable or thread-safe.
+ * Each instance owns its HTTP server, its clients to the shard and cache nodes, and a record service
+ * per collection over them, which the front ends share; the routing table, cache path, id allocator
+ * and meters are the process's, immutable or thread-safe.
  */
 public final class GatewayVerticle extends VerticleBase {
   private final Settings.Shardgate config;
@@ -33,39 +38,44 @@ public final class GatewayVerticle extends VerticleBase {
   private final GatewayCache cache;
   private final IdAllocator ids;
   private final PrometheusMeterRegistry meters;
+  private final BackendMetrics backendMetrics;
   private final Supplier<String> readiness;
   private NodeClient nodes;
   private CacheClient caches;
   private HttpServer server;
 
   public GatewayVerticle(Settings.Shardgate config, RoutingTable routing, GatewayCache cache, IdAllocator ids,
-      PrometheusMeterRegistry meters, Supplier<String> readiness) {
+      PrometheusMeterRegistry meters, BackendMetrics backendMetrics, Supplier<String> readiness) {
     this.config = config;
     this.routing = routing;
     this.cache = cache;
     this.ids = ids;
     this.meters = meters;
+    this.backendMetrics = backendMetrics;
     this.readiness = readiness;
   }
 
   @Override
   public Future<?> start() {
     Settings.Gateway g = config.gateway();
-    nodes = new NodeClient(vertx, g.backend(), meters);
+    nodes = NodeClient.http(vertx, g.backend(), GatewayTuning.NODE_IDLE_TIMEOUT_SECONDS, backendMetrics);
     caches = cache.client(vertx);
+    Failover failover = new Failover(config.replication(), ms -> vertx.timer(ms).mapEmpty(), backendMetrics);
     Router router = Router.router(vertx);
     ErrorPages.install(router);
     router.route().handler(TimeoutHandler.create(g.requestTimeoutMs(), 503)).handler(RequestIds::handle)
         .handler(new RequestMetrics(meters)::handle);
     OpsRoutes.mount(router, "gateway", meters, readiness);
     new AdminRoutes(g.adminToken(), routing).mount(router);
-    Failover failover = new Failover(vertx, routing, config.replication(), meters);
     for (Settings.Collection collection : config.collections()) {
-      new CollectionApi(collection, routing, nodes, failover, cache.collection(collection, caches), ids, meters,
+      RecordService records = new RecordService(collection.name(), routing, failover, nodes,
+          cache.collection(collection, caches), ids, GatewayTuning.ID_ATTEMPTS, context,
+          new RecordMetrics(meters, collection.name()));
+      new RestCollectionApi(collection, records, RestStats.micrometer(meters, collection.name()),
           g.backend().retryAfterSeconds()).mount(router, g.maxBodyBytes());
     }
     HttpServerOptions options = new HttpServerOptions().setHost(g.host()).setPort(g.port())
-        .setMaxHeaderSize(g.maxHeaderBytes()).setMaxInitialLineLength(4096)
+        .setMaxHeaderSize(g.maxHeaderBytes()).setMaxInitialLineLength(GatewayTuning.MAX_REQUEST_LINE_BYTES)
         .setIdleTimeout(g.idleTimeoutSeconds()).setTcpNoDelay(true);
     server = vertx.createHttpServer(options).requestHandler(router).invalidRequestHandler(ErrorPages::invalidRequest);
     return server.listen();

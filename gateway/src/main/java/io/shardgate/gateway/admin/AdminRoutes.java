@@ -3,9 +3,10 @@ package io.shardgate.gateway.admin;
 import io.shardgate.cluster.http.Problem;
 import io.shardgate.cluster.membership.MemberInfo;
 import io.shardgate.cluster.membership.Role;
-import io.shardgate.gateway.api.RecordValidator;
-import io.shardgate.gateway.api.RequestMetrics;
+import io.shardgate.cluster.protocol.Names;
+import io.shardgate.cluster.routing.Route;
 import io.shardgate.cluster.routing.Routing;
+import io.shardgate.gateway.http.RequestMetrics;
 import io.shardgate.cluster.routing.RoutingTable;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,12 +17,9 @@ import java.security.MessageDigest;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /** Operator endpoints under /admin, each requiring {@code Authorization: Bearer <adminToken>}. */
 public final class AdminRoutes {
-  private static final Pattern COLLECTION = Pattern.compile("[a-z0-9_-]{1,64}");
-
   private final byte[] token;
   private final RoutingTable routing;
 
@@ -38,7 +36,7 @@ public final class AdminRoutes {
 
   private void authorize(RoutingContext ctx) {
     ctx.put(RequestMetrics.OP, "admin");
-    String header = ctx.request().getHeader("authorization");
+    String header = ctx.request().getHeader("Authorization");
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"shardgate-admin\"");
       Problem.forStatus(401, "admin endpoints need the header Authorization: Bearer <admin token>").send(ctx.response());
@@ -77,33 +75,26 @@ public final class AdminRoutes {
   private void placement(RoutingContext ctx) {
     String collection = ctx.queryParams().get("collection");
     String key = ctx.queryParams().get("key");
-    if (collection == null || !COLLECTION.matcher(collection).matches()) {
-      Problem.invalidField("collection", "query parameter collection is required and must match " + COLLECTION.pattern())
+    if (!Names.isCollection(collection)) {
+      Problem.invalidField("collection", "query parameter collection is required and must be " + Names.COLLECTION_RULE)
           .send(ctx.response());
       return;
     }
-    if (key == null || !RecordValidator.KEY.matcher(key).matches()) {
-      Problem.invalidField("key", "query parameter key is required and must match " + RecordValidator.KEY.pattern())
-          .send(ctx.response());
+    if (!Names.isKey(key)) {
+      Problem.invalidField("key", "query parameter key is required and must be " + Names.KEY_RULE).send(ctx.response());
       return;
     }
-    Routing r = routing.current();
-    int slot = r.slotOf(collection, key);
+    Route route = routing.current().route(collection, key);
     JsonArray replicas = new JsonArray();
-    String servedBy = null;
     int rank = 0;
-    for (Routing.Replica replica : r.replicas(slot)) {
+    for (Routing.Replica replica : route.replicas()) {
       MemberInfo m = replica.member();
-      replicas.add(new JsonObject().put("id", m.id()).put("address", m.address()).put("live", replica.live())
-          .put("role", rank++ == 0 ? "primary" : "successor"));
+      replicas.add(new JsonObject().put("id", replica.id()).put("address", m == null ? null : m.address())
+          .put("live", replica.live()).put("role", rank++ == 0 ? "primary" : "successor"));
     }
-    for (Routing.Replica replica : r.replicas(slot)) {
-      if (replica.live()) {
-        servedBy = replica.member().id();
-        break;
-      }
-    }
-    ctx.json(new JsonObject().put("collection", collection).put("key", key).put("slot", slot)
-        .put("placement", routing.placement().name()).put("replicas", replicas).put("servedBy", servedBy));
+    MemberInfo servedBy = route.servedBy();
+    ctx.json(new JsonObject().put("collection", collection).put("key", key).put("slot", route.slot())
+        .put("placement", routing.placement().name()).put("replicas", replicas)
+        .put("servedBy", servedBy == null ? null : servedBy.id()));
   }
 }

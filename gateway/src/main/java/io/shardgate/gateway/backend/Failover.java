@@ -1,90 +1,115 @@
 package io.shardgate.gateway.backend;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.shardgate.cluster.config.Settings;
 import io.shardgate.cluster.membership.MemberInfo;
-import io.shardgate.cluster.routing.Routing;
-import io.shardgate.cluster.routing.RoutingTable;
+import io.shardgate.cluster.protocol.Headers;
+import io.shardgate.cluster.protocol.Refusal;
+import io.shardgate.cluster.routing.Route;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * Chooses which replica answers (DESIGN §4). Reads go to the first live replica and move to the next
- * on a connection error, timeout or 5xx, never on a 4xx. Writes go to the first live replica; a node
- * that refuses because it is not (or not yet) the acting primary, or a refused connection, sends the
- * write on to the next replica, for a few short rounds. A timeout on a write is never retried: the
- * write may have landed, and the client is told so with a 503.
+ * Which replica answers (DESIGN §4), over the orders a {@link Route} gives. Reads go to the first live
+ * replica and move to the next on a connection error, timeout or 5xx, never on a 4xx. Writes go down
+ * the write order; a node that refuses safely ({@link Refusal#safeToRetry()}: it applied nothing) or
+ * a refused connection sends the write on to the next replica, for a bounded number of rounds with a
+ * pause between them. Any other failure of a write (a timeout, a broken connection, an unacknowledged
+ * refusal) is never retried: the write may have landed, and sending it again could apply it twice.
  */
 public final class Failover {
-  private final Vertx vertx;
-  private final RoutingTable routing;
-  private final MeterRegistry meters;
+  public enum Op {
+    READ, WRITE;
+
+    private final String tag = name().toLowerCase(Locale.ROOT);
+
+    public String tag() {
+      return tag;
+    }
+  }
+
+  /** Why a request moved on to the next replica. */
+  public enum MoveReason {
+    CONNECT, TIMEOUT, OVERLOAD, CLOSED, STATUS_5XX, NOT_PRIMARY, NOT_SERVING;
+
+    private final String tag = name().toLowerCase(Locale.ROOT);
+
+    public String tag() {
+      return tag;
+    }
+  }
+
+  /** Waits between write rounds: a Vert.x timer in the gateway, immediate (and recorded) in tests. */
+  @FunctionalInterface
+  public interface Delay {
+    Future<Void> after(long ms);
+  }
+
   private final int rounds;
   private final long roundDelayMs;
+  private final Delay delay;
+  private final FailoverStats stats;
 
-  public Failover(Vertx vertx, RoutingTable routing, Settings.Replication settings, MeterRegistry meters) {
-    this.vertx = vertx;
-    this.routing = routing;
-    this.meters = meters;
+  /** Rounds and their pause come from {@code replication.notPrimaryRetries} and {@code notPrimaryRetryDelayMs}. */
+  public Failover(Settings.Replication settings, Delay delay, FailoverStats stats) {
     this.rounds = settings.notPrimaryRetries();
     this.roundDelayMs = settings.notPrimaryRetryDelayMs();
+    this.delay = delay;
+    this.stats = stats;
   }
 
-  public Future<BackendResponse> read(int slot, Function<MemberInfo, Future<BackendResponse>> call) {
-    List<MemberInfo> live = candidates(routing.current(), slot, false);
+  /** The answer of the first live replica that gives one below 500; the last one's answer or failure otherwise. */
+  public Future<BackendResponse> read(Route route, Function<MemberInfo, Future<BackendResponse>> call) {
+    List<MemberInfo> live = route.readOrder();
     if (live.isEmpty()) {
-      return Future.failedFuture(new BackendUnavailable("no_live_replica", "no replica of slot " + slot + " is live "
-          + "(replicas: " + routing.current().replicaIds(slot) + ")"));
+      return Future.failedFuture(new BackendUnavailable(BackendUnavailable.Reason.NO_LIVE_REPLICA, "no replica of slot "
+          + route.slot() + " is live (replicas: " + route.replicaIds() + ")"));
     }
-    return readFrom(live, 0, call, null);
+    return readFrom(live, 0, call);
   }
 
-  private Future<BackendResponse> readFrom(List<MemberInfo> nodes, int i, Function<MemberInfo, Future<BackendResponse>> call,
-      Throwable last) {
-    if (i == nodes.size()) {
-      return Future.failedFuture(last);
-    }
+  private Future<BackendResponse> readFrom(List<MemberInfo> nodes, int i, Function<MemberInfo, Future<BackendResponse>> call) {
     return call.apply(nodes.get(i)).transform(ar -> {
-      if (ar.succeeded() && ar.result().status() < 500) {
-        return Future.succeededFuture(ar.result());
+      boolean answered = ar.succeeded() && ar.result().status() < 500;
+      if (answered || i + 1 == nodes.size()) {
+        // The last replica's own 5xx is the answer (e.g. its storage is down); a failure stays one.
+        return settled(ar);
       }
-      Throwable failure = ar.failed() ? ar.cause() : new BackendUnavailable("status_" + ar.result().status(),
-          nodes.get(i).id() + " answered " + ar.result().status());
-      if (i + 1 < nodes.size()) {
-        count("read", reason(ar.failed() ? failure : null, ar.succeeded() ? ar.result() : null));
-        return readFrom(nodes, i + 1, call, failure);
-      }
-      // The last replica's own 5xx is the answer (e.g. its storage is down); a failure becomes 503.
-      return ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(failure);
+      stats.movedOn(Op.READ, moveReason(ar));
+      return readFrom(nodes, i + 1, call);
     });
   }
 
-  public Future<BackendResponse> write(int slot, Function<MemberInfo, Future<BackendResponse>> call) {
-    return writeRound(slot, call, 0);
+  /**
+   * The first answer that is not a safe refusal, re-routing each round with {@code route} (the view may
+   * have changed while waiting). Fails with the call's failure when the outcome is unknown, or with
+   * {@code NO_PRIMARY} when every round was refused safely (then nothing was applied).
+   */
+  public Future<BackendResponse> write(Supplier<Route> route, Function<MemberInfo, Future<BackendResponse>> call) {
+    return writeRound(route, call, 0);
   }
 
-  private Future<BackendResponse> writeRound(int slot, Function<MemberInfo, Future<BackendResponse>> call, int round) {
-    Routing r = routing.current();
-    List<MemberInfo> nodes = candidates(r, slot, true);
+  private Future<BackendResponse> writeRound(Supplier<Route> routing, Function<MemberInfo, Future<BackendResponse>> call,
+      int round) {
+    Route route = routing.get();
+    List<MemberInfo> nodes = route.writeOrder();
     if (nodes.isEmpty()) {
-      return Future.failedFuture(new BackendUnavailable("no_members", "no shard node has joined the cluster yet"));
+      return Future.failedFuture(new BackendUnavailable(BackendUnavailable.Reason.NO_MEMBERS,
+          "no shard node has joined the cluster yet"));
     }
-    return writeTo(nodes, 0, call).transform(ar -> {
-      if (ar.succeeded() && ar.result() != null) {
-        return Future.succeededFuture(ar.result());
+    return writeTo(nodes, 0, call).compose(answer -> {
+      if (answer != null) {
+        return Future.succeededFuture(answer);
       }
-      if (ar.failed()) {
-        return Future.failedFuture(ar.cause());
+      if (round >= rounds) {
+        return Future.failedFuture(new BackendUnavailable(BackendUnavailable.Reason.NO_PRIMARY, "no replica of slot "
+            + route.slot() + " accepted the write as acting primary (replicas: " + route.replicaIds()
+            + "); it was not applied"));
       }
-      if (round + 1 > rounds) {
-        return Future.failedFuture(new BackendUnavailable("no_primary", "no replica of slot " + slot
-            + " accepted the write as acting primary (replicas: " + r.replicaIds(slot) + "); it was not applied"));
-      }
-      return vertx.timer(roundDelayMs).compose(t -> writeRound(slot, call, round + 1));
+      return delay.after(roundDelayMs).compose(v -> writeRound(routing, call, round + 1));
     });
   }
 
@@ -94,49 +119,49 @@ public final class Failover {
       return Future.succeededFuture(null);
     }
     return call.apply(nodes.get(i)).transform(ar -> {
-      if (ar.succeeded() && !refusedSafely(ar.result())) {
-        return Future.succeededFuture(ar.result());
+      if (!writeMovesOn(ar)) {
+        return settled(ar);
       }
-      if (ar.failed() && !(ar.cause() instanceof BackendUnavailable bu && bu.reason().equals("connect"))) {
-        return Future.failedFuture(ar.cause());
-      }
-      count("write", reason(ar.failed() ? ar.cause() : null, ar.succeeded() ? ar.result() : null));
+      stats.movedOn(Op.WRITE, moveReason(ar));
       return writeTo(nodes, i + 1, call);
     });
   }
 
-  /** A node marks a refusal safe to retry elsewhere when it applied nothing (not primary, not serving). */
-  private static boolean refusedSafely(BackendResponse response) {
-    return "safe".equals(response.header("x-shardgate-retry"));
+  /** A write moves on only when it surely was not applied: a safe refusal, or a refused connection. */
+  static boolean writeMovesOn(AsyncResult<BackendResponse> ar) {
+    if (ar.succeeded()) {
+      Refusal refusal = refusalOf(ar.result());
+      return refusal != null && refusal.safeToRetry();
+    }
+    return ar.cause() instanceof BackendUnavailable bu && bu.reason() == BackendUnavailable.Reason.CONNECT;
   }
 
-  /** Live replicas in placement order; for writes, then the others, in case this view is behind. */
-  private static List<MemberInfo> candidates(Routing r, int slot, boolean includeDown) {
-    List<MemberInfo> live = new ArrayList<>();
-    List<MemberInfo> down = new ArrayList<>();
-    for (Routing.Replica replica : r.replicas(slot)) {
-      if (replica.member() != null) {
-        (replica.live() ? live : down).add(replica.member());
+  static MoveReason moveReason(AsyncResult<BackendResponse> ar) {
+    if (ar.failed()) {
+      if (!(ar.cause() instanceof BackendUnavailable bu)) {
+        return MoveReason.CLOSED;
       }
+      return switch (bu.reason()) {
+        case CONNECT -> MoveReason.CONNECT;
+        case TIMEOUT -> MoveReason.TIMEOUT;
+        case OVERLOAD -> MoveReason.OVERLOAD;
+        default -> MoveReason.CLOSED;
+      };
     }
-    if (includeDown) {
-      live.addAll(down);
+    Refusal refusal = refusalOf(ar.result());
+    if (refusal == Refusal.NOT_PRIMARY) {
+      return MoveReason.NOT_PRIMARY;
     }
-    return live;
+    return refusal == Refusal.NOT_SERVING ? MoveReason.NOT_SERVING : MoveReason.STATUS_5XX;
   }
 
-  private static String reason(Throwable failure, BackendResponse response) {
-    if (failure instanceof BackendUnavailable bu) {
-      return bu.reason();
-    }
-    if (response != null) {
-      return response.status() == 421 ? "not_primary" : refusedSafely(response) ? "not_serving" : "status_5xx";
-    }
-    return "error";
+  private static Future<BackendResponse> settled(AsyncResult<BackendResponse> ar) {
+    return ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause());
   }
 
-  private void count(String op, String reason) {
-    Counter.builder("shardgate.gateway.failovers").tag("op", op).tag("reason", reason)
-        .description("Requests moved on to another replica").register(meters).increment();
+  /** The refusal a node marked its answer with, or null for an ordinary answer. */
+  public static Refusal refusalOf(BackendResponse response) {
+    String code = response.header(Headers.REFUSAL);
+    return code == null ? null : Refusal.parse(code);
   }
 }

@@ -1,6 +1,9 @@
 package io.shardgate.gateway.cache;
 
 import io.shardgate.cluster.membership.MemberInfo;
+import io.shardgate.cluster.protocol.Headers;
+import io.shardgate.cluster.protocol.InternalPaths;
+import io.shardgate.cluster.protocol.RecordVersions;
 import io.shardgate.gateway.backend.BackendResponse;
 import io.shardgate.gateway.backend.BackendUnavailable;
 import io.vertx.core.Future;
@@ -12,8 +15,6 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,6 +33,8 @@ public final class CacheClient {
   public record Options(long lookupTimeoutMs, long updateTimeoutMs, int connectTimeoutMs, int poolSize, int maxWaitQueue) {
     /** 100 ms lookups, 1 s fills and invalidations, 100 ms connect, 16 connections, 128 waiting. */
     public static final Options DEFAULTS = new Options(100, 1000, 100, 16, 128);
+    /** A connection to a cache node idle this long is closed. */
+    static final int IDLE_TIMEOUT_SECONDS = 60;
 
     public Options {
       if (lookupTimeoutMs <= 0 || updateTimeoutMs <= 0 || connectTimeoutMs <= 0 || poolSize <= 0 || maxWaitQueue < 0) {
@@ -61,7 +64,7 @@ public final class CacheClient {
         .setKeepAlive(true)
         .setConnectTimeout(options.connectTimeoutMs())
         .setMetricsName("cache-nodes")
-        .setIdleTimeout(60)
+        .setIdleTimeout(Options.IDLE_TIMEOUT_SECONDS)
         .setIdleTimeoutUnit(TimeUnit.SECONDS);
     PoolOptions pool = new PoolOptions().setHttp1MaxSize(options.poolSize()).setMaxWaitQueueSize(options.maxWaitQueue());
     this.client = vertx.createHttpClient(http, pool);
@@ -74,14 +77,14 @@ public final class CacheClient {
 
   /** The cached record, or null on a miss (absent, expired or invalidated). */
   Future<Entry> get(MemberInfo node, String collection, String key) {
-    return send(node, HttpMethod.GET, path(collection, key), null, options.lookupTimeoutMs()).compose(resp -> {
+    return send(node, HttpMethod.GET, InternalPaths.cacheEntry(collection, key), null, options.lookupTimeoutMs()).compose(resp -> {
       if (resp.status() == 404) {
         return Future.succeededFuture();
       }
       if (resp.status() != 200) {
         return Future.failedFuture(new CacheUnavailable("status", node.id() + " answered " + resp.status()));
       }
-      Long version = Versions.parse(resp.header("x-record-version"));
+      Long version = RecordVersions.parse(resp.header(Headers.RECORD_VERSION));
       if (version == null) {
         return Future.failedFuture(new CacheUnavailable("bad_response", node.id() + " sent no X-Record-Version"));
       }
@@ -91,7 +94,7 @@ public final class CacheClient {
 
   /** Stores the record at this version unless the node holds the same or a newer one (or a tombstone). */
   Future<FillOutcome> fill(MemberInfo node, String collection, String key, long version, long ttlMs, Buffer body) {
-    String uri = path(collection, key) + "?version=" + version + "&ttlMs=" + ttlMs;
+    String uri = InternalPaths.cacheUpdate(collection, key, version, ttlMs);
     return send(node, HttpMethod.PUT, uri, body, options.updateTimeoutMs()).transform(ar -> Future.succeededFuture(
         ar.failed() ? FillOutcome.FAILED
             : ar.result().status() == 204 ? FillOutcome.STORED
@@ -101,7 +104,7 @@ public final class CacheClient {
 
   /** Leaves a tombstone at this version (or the node's newer one) that refuses fills of older versions. */
   Future<Void> invalidate(MemberInfo node, String collection, String key, long version, long ttlMs) {
-    String uri = path(collection, key) + "?version=" + version + "&ttlMs=" + ttlMs;
+    String uri = InternalPaths.cacheUpdate(collection, key, version, ttlMs);
     return send(node, HttpMethod.DELETE, uri, null, options.updateTimeoutMs()).compose(resp -> resp.status() == 204
         ? Future.succeededFuture()
         : Future.failedFuture(new CacheUnavailable("status", node.id() + " answered " + resp.status())));
@@ -114,7 +117,7 @@ public final class CacheClient {
     RequestOptions request = new RequestOptions().setMethod(method).setHost(node.host()).setPort(node.port()).setURI(uri)
         .setConnectTimeout(timeoutMs).setIdleTimeout(timeoutMs);
     if (body != null) {
-      request.putHeader("content-type", "application/json");
+      request.putHeader(Headers.CONTENT_TYPE, Headers.JSON);
     }
     Future<BackendResponse> response = client.request(request).compose(req -> {
       Future<HttpClientResponse> sent = body == null ? req.send() : req.send(body);
@@ -127,13 +130,8 @@ public final class CacheClient {
     if (e instanceof CacheUnavailable cu) {
       return cu;
     }
-    String reason = BackendUnavailable.reasonOf(e);
+    String reason = BackendUnavailable.Reason.of(e).tag();
     return new CacheUnavailable(reason, node.id() + " (" + node.address() + ") did not answer: " + reason);
-  }
-
-  /** Keys pass the gateway's key rule already; encoding keeps the URL valid whatever that rule becomes. */
-  private static String path(String collection, String key) {
-    return "/cache/" + collection + "/" + URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   public Future<Void> close() {

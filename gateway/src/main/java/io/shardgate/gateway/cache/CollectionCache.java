@@ -2,11 +2,11 @@ package io.shardgate.gateway.cache;
 
 import io.shardgate.cluster.config.Settings;
 import io.shardgate.cluster.membership.MemberInfo;
+import io.shardgate.cluster.protocol.RecordVersions;
 import io.shardgate.cluster.routing.RoutingTable;
 import io.shardgate.gateway.backend.BackendResponse;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import java.util.function.Supplier;
 
 /**
@@ -46,7 +46,7 @@ public final class CollectionCache {
   public Future<CacheRead> read(Context caller, String key, Supplier<Future<BackendResponse>> shardRead) {
     if (!settings.enabled()) {
       metrics.bypass("disabled");
-      return shardRead.get().map(r -> new CacheRead(r, CacheRead.Status.BYPASS));
+      return shardRead.get().map(r -> CacheRead.fromShard(r, CacheRead.Status.BYPASS));
     }
     MemberInfo node = CachePlacement.choose(routing.current().view(), collection, key);
     if (node == null) {
@@ -66,7 +66,7 @@ public final class CollectionCache {
         return bypass(caller, key, shardRead, "invalidating");
       }
       metrics.hit();
-      return Future.succeededFuture(new CacheRead(hit(node, entry), CacheRead.Status.HIT));
+      return Future.succeededFuture(new CacheRead(null, CacheRead.Status.HIT, new CacheRead.Hit(entry.version(), entry.body(), node.id())));
     });
   }
 
@@ -88,7 +88,7 @@ public final class CollectionCache {
       return;
     }
     coalescer.forget(collection, key);
-    Long version = Versions.of(acknowledged);
+    Long version = RecordVersions.of(acknowledged::header);
     if (version == null) {
       metrics.invalidation(false);
       return;
@@ -158,7 +158,7 @@ public final class CollectionCache {
         filled.onComplete(x -> releaseLater(caller, key, read.shared(), ar));
       }));
     }
-    return read.response().map(r -> new CacheRead(r, CacheRead.Status.MISS));
+    return read.response().map(r -> CacheRead.fromShard(r, CacheRead.Status.MISS));
   }
 
   private Future<CacheRead> bypass(Context caller, String key, Supplier<Future<BackendResponse>> shardRead, String reason) {
@@ -172,7 +172,7 @@ public final class CollectionCache {
     } else if (burst) {
       read.response().onComplete(ar -> caller.runOnContext(v -> releaseLater(caller, key, read.shared(), ar)));
     }
-    return read.response().map(r -> new CacheRead(r, CacheRead.Status.BYPASS));
+    return read.response().map(r -> CacheRead.fromShard(r, CacheRead.Status.BYPASS));
   }
 
   /**
@@ -202,20 +202,10 @@ public final class CollectionCache {
 
   /** Only a found record is cached; a 404 is not (a later create invalidates anyway). */
   private Future<Void> fill(MemberInfo node, String key, BackendResponse resp) {
-    Long version = resp.status() == 200 ? Versions.of(resp) : null;
+    Long version = resp.status() == 200 ? RecordVersions.of(resp::header) : null;
     if (version == null) {
       return Future.succeededFuture();
     }
     return client.fill(node, collection, key, version, settings.ttlMs(), resp.body()).onSuccess(metrics::fill).mapEmpty();
-  }
-
-  private static BackendResponse hit(MemberInfo node, CacheClient.Entry entry) {
-    String version = Long.toString(entry.version());
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
-        .set("etag", "\"" + version + "\"")
-        .set("x-record-version", version)
-        .set("x-served-by", node.id())
-        .set("content-type", "application/json");
-    return new BackendResponse(200, headers, entry.body());
   }
 }

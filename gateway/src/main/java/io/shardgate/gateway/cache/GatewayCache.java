@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.shardgate.cluster.config.Settings;
 import io.shardgate.cluster.routing.RoutingTable;
 import io.vertx.core.Vertx;
-import java.util.function.LongSupplier;
+import io.shardgate.cluster.time.Clock;
 
 /**
  * The gateway process's cache path: created once by {@code Gateway}, it holds what every verticle shares
@@ -22,13 +22,13 @@ public final class GatewayCache {
   private final ReadCoalescer<CacheClient.Entry> lookups;
 
   private GatewayCache(RoutingTable routing, MeterRegistry meters, CacheClient.Options options, long maxReadMs,
-      LongSupplier clockMs) {
+      Clock clock) {
     this.routing = routing;
     this.meters = meters;
     this.options = options;
     this.coalescer = new ReadCoalescer<>(maxReadMs);
     this.lookups = new ReadCoalescer<>(maxReadMs);
-    this.fence = new WriteFence(clockMs);
+    this.fence = new WriteFence(clock);
   }
 
   /**
@@ -37,7 +37,7 @@ public final class GatewayCache {
    */
   public static GatewayCache create(RoutingTable routing, MeterRegistry meters, long requestTimeoutMs,
       CacheClient.Options options) {
-    return new GatewayCache(routing, meters, options, requestTimeoutMs, () -> System.nanoTime() / 1_000_000);
+    return new GatewayCache(routing, meters, options, requestTimeoutMs, Clock.monotonic());
   }
 
   /** A verticle's own client to the cache nodes; the verticle closes it when it stops. */

@@ -1,8 +1,8 @@
 package io.shardgate.gateway.cache;
 
+import io.shardgate.cluster.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 
 /**
  * Read-your-writes within this gateway process while an invalidation is on its way. The client hears
@@ -17,20 +17,20 @@ final class WriteFence {
   private record Fence(long version, long expiresAtMs) {}
 
   private final ConcurrentHashMap<String, Fence> fences = new ConcurrentHashMap<>();
-  private final LongSupplier clockMs;
+  private final Clock clock;
   private final AtomicLong lastSweepMs;
   /** Writes acknowledged in this process so far: a lookup may only be shared by requests of its era. */
   private final AtomicLong writes = new AtomicLong();
 
-  WriteFence(LongSupplier clockMs) {
-    this.clockMs = clockMs;
-    this.lastSweepMs = new AtomicLong(clockMs.getAsLong());
+  WriteFence(Clock clock) {
+    this.clock = clock;
+    this.lastSweepMs = new AtomicLong(clock.millis());
   }
 
   /** A write of the record at {@code version} was acknowledged; call before answering the client. */
   void written(String collection, String key, long version, long ttlMs) {
     writes.incrementAndGet();
-    long now = clockMs.getAsLong();
+    long now = clock.millis();
     Fence fence = new Fence(version, now + ttlMs);
     fences.merge(id(collection, key), fence, (old, neu) -> old.version() > neu.version() ? old : neu);
     sweep(now);
@@ -50,7 +50,7 @@ final class WriteFence {
    */
   long floor(String collection, String key) {
     Fence f = fences.get(id(collection, key));
-    return f == null || f.expiresAtMs() <= clockMs.getAsLong() ? 0 : f.version();
+    return f == null || f.expiresAtMs() <= clock.millis() ? 0 : f.version();
   }
 
   /** Whether a cached copy at this version may be served. */
@@ -59,7 +59,7 @@ final class WriteFence {
     if (f == null) {
       return true;
     }
-    if (f.expiresAtMs() <= clockMs.getAsLong()) {
+    if (f.expiresAtMs() <= clock.millis()) {
       fences.remove(id(collection, key), f);
       return true;
     }

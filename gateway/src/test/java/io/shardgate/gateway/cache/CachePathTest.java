@@ -102,9 +102,9 @@ class CachePathTest {
     assertThat(notModified.headers().firstValue("etag")).hasValue("\"1\"");
     assertThat(shard.reads()).as("hits never reach the shard").isEqualTo(1);
 
-    assertThat(gw.count("shardgate_gateway_cache_hits_total")).isEqualTo(2);
-    assertThat(gw.count("shardgate_gateway_cache_misses_total")).isEqualTo(1);
-    assertThat(gw.count("shardgate_gateway_cache_fills_total", "outcome", "stored")).isEqualTo(1);
+    assertThat(gw.count("shardgate.gateway.cache.hits")).isEqualTo(2);
+    assertThat(gw.count("shardgate.gateway.cache.misses")).isEqualTo(1);
+    assertThat(gw.count("shardgate.gateway.cache.fills", "outcome", "stored")).isEqualTo(1);
     String metrics = gw.get("/metrics", List.of()).body();
     assertThat(metrics).contains("shardgate_gateway_cache_hits_total{collection=\"expenses\"} 2.0")
         .contains("shardgate_gateway_cache_fills_total{collection=\"expenses\",outcome=\"stored\"} 1.0");
@@ -134,7 +134,7 @@ class CachePathTest {
     // Hold the shard's answer until every other request is waiting for it (or give up after a while).
     Promise<Void> release = Promise.promise();
     long poll = fakes.setPeriodic(5, t -> {
-      if (gw.count("shardgate_gateway_cache_coalesced_total") >= clients - 1) {
+      if (gw.count("shardgate.gateway.cache.coalesced") >= clients - 1) {
         release.tryComplete();
       }
     });
@@ -155,7 +155,7 @@ class CachePathTest {
     }
     fakes.cancelTimer(poll);
     assertThat(shard.reads()).isEqualTo(1);
-    assertThat(gw.count("shardgate_gateway_cache_coalesced_total")).isEqualTo(clients - 1);
+    assertThat(gw.count("shardgate.gateway.cache.coalesced")).isEqualTo(clients - 1);
     assertThat(bodies).singleElement().satisfies(b -> assertThat(new JsonObject(b)).isEqualTo(ADA));
     assertThat(cacheHeaders).isSubsetOf("MISS", "BYPASS");
   }
@@ -171,10 +171,10 @@ class CachePathTest {
       assertThat(new JsonObject(r.body())).isEqualTo(ADA);
     }
     assertThat(shard.reads()).isEqualTo(3);
-    assertThat(gw.count("shardgate_gateway_cache_bypasses_total", "reason", "connect")).isEqualTo(3);
+    assertThat(gw.count("shardgate.gateway.cache.bypasses", "reason", "connect")).isEqualTo(3);
     HttpResponse<String> update = gw.put("1", "{\"name\":\"Grace\"}");
     assertThat(update.statusCode()).isEqualTo(202);
-    eventually(() -> gw.count("shardgate_gateway_cache_invalidations_total", "outcome", "failed") == 1,
+    eventually(() -> gw.count("shardgate.gateway.cache.invalidations", "outcome", "failed") == 1,
         "the failed invalidation is counted");
     assertThat(gw.get("1").body()).contains("Grace");
   }
@@ -202,7 +202,7 @@ class CachePathTest {
       assertThat(f.get().statusCode()).isEqualTo(200);
       assertThat(f.get().headers().firstValue("x-cache")).hasValue("BYPASS");
     }
-    assertThat(gw.count("shardgate_gateway_cache_bypasses_total", "reason", "timeout")).isGreaterThanOrEqualTo(5);
+    assertThat(gw.count("shardgate.gateway.cache.bypasses", "reason", "timeout")).isGreaterThanOrEqualTo(5);
   }
 
   @Test
@@ -227,10 +227,10 @@ class CachePathTest {
       assertThat(new JsonObject(read.body()).getString("name")).isEqualTo("v" + version);
     }
     assertThat(cache.entry("expenses", "1").version()).as("still the stale copy").isEqualTo(1);
-    assertThat(gw.count("shardgate_gateway_cache_bypasses_total", "reason", "invalidating")).isEqualTo(3);
+    assertThat(gw.count("shardgate.gateway.cache.bypasses", "reason", "invalidating")).isEqualTo(3);
     fakes.runOnContext(v -> late.complete());
     eventually(() -> cache.entry("expenses", "1").version() == 4, "the newest write is written through");
-    eventually(() -> gw.count("shardgate_gateway_cache_invalidations_total", "outcome", "sent") == 3, "counted");
+    eventually(() -> gw.count("shardgate.gateway.cache.invalidations", "outcome", "sent") == 3, "counted");
     HttpResponse<String> afterWrites = gw.get("1");
     assertThat(afterWrites.headers().firstValue("x-cache")).as("written records stay cached").hasValue("HIT");
     assertThat(afterWrites.headers().firstValue("etag")).hasValue("\"4\"");
@@ -271,7 +271,7 @@ class CachePathTest {
     assertThat(old.headers().firstValue("x-cache")).hasValue("MISS");
     assertThat(old.headers().firstValue("etag")).hasValue("\"1\"");
     assertThat(a.put("1", "{\"name\":\"Grace\"}").statusCode()).isEqualTo(202);
-    eventually(() -> a.count("shardgate_gateway_cache_fills_total", "outcome", "rejected") == 1,
+    eventually(() -> a.count("shardgate.gateway.cache.fills", "outcome", "rejected") == 1,
         "the old fill is refused by the newer entry");
     assertThat(cache.entry("expenses", "1").version()).isEqualTo(2);
 
@@ -282,8 +282,8 @@ class CachePathTest {
       assertThat(r.headers().firstValue("etag")).hasValue("\"2\"");
       assertThat(new JsonObject(r.body()).getString("name")).isEqualTo("Grace");
     }
-    assertThat(a.count("shardgate_gateway_cache_fills_total", "outcome", "stored")
-        + b.count("shardgate_gateway_cache_fills_total", "outcome", "stored")).isZero();
+    assertThat(a.count("shardgate.gateway.cache.fills", "outcome", "stored")
+        + b.count("shardgate.gateway.cache.fills", "outcome", "stored")).isZero();
   }
 
   @Test
@@ -292,7 +292,7 @@ class CachePathTest {
     Gw gw = gateway(SHIPPED);
     // Cached by a write-through rather than a miss, whose shard read stays shared a while after its fill.
     assertThat(gw.put("1", "{\"name\":\"Grace\"}").statusCode()).isEqualTo(202);
-    eventually(() -> gw.count("shardgate_gateway_cache_invalidations_total", "outcome", "sent") == 1, "written through");
+    eventually(() -> gw.count("shardgate.gateway.cache.invalidations", "outcome", "sent") == 1, "written through");
     assertThat(gw.get("1").headers().firstValue("x-cache")).hasValue("HIT");
     // A change this gateway never saw: the cache keeps version 2 while the shard has version 3.
     shard.put("1", ADA.copy().put("name", "Lin"));
@@ -311,7 +311,7 @@ class CachePathTest {
     }
     assertThat(shard.reads()).isEqualTo(shardReads + asks.size());
     assertThat(cache.requests()).as("no lookup, no fill").isEqualTo(cacheRequests);
-    assertThat(gw.count("shardgate_gateway_cache_bypasses_total", "reason", "request")).isEqualTo(asks.size());
+    assertThat(gw.count("shardgate.gateway.cache.bypasses", "reason", "request")).isEqualTo(asks.size());
 
     HttpResponse<String> cached = gw.get("1");
     assertThat(cached.headers().firstValue("x-cache")).hasValue("HIT");
@@ -338,7 +338,7 @@ class CachePathTest {
     assertThat(gw.get("1").body()).contains("Grace");
     assertThat(shard.reads()).isEqualTo(3);
     assertThat(cache.requests()).as("the cache node is never asked").isZero();
-    assertThat(gw.count("shardgate_gateway_cache_bypasses_total", "reason", "disabled")).isEqualTo(3);
+    assertThat(gw.count("shardgate.gateway.cache.bypasses", "reason", "disabled")).isEqualTo(3);
   }
 
   /** One gateway process under test: its port and its metrics. */

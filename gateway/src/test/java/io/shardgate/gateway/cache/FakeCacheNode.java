@@ -1,5 +1,8 @@
 package io.shardgate.gateway.cache;
 
+import io.shardgate.cluster.protocol.Headers;
+import io.shardgate.cluster.protocol.InternalPaths;
+import io.shardgate.cluster.protocol.Names;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -33,17 +36,17 @@ final class FakeCacheNode {
 
   Future<FakeCacheNode> start(Vertx vertx) {
     Router router = Router.router(vertx);
-    router.route("/cache/:collection/:key").handler(ctx -> {
+    router.route(InternalPaths.CACHE_ENTRY_ROUTE).handler(ctx -> {
       requests.incrementAndGet();
-      if (!ctx.pathParam("collection").matches("[a-z0-9_-]{1,64}")) {
+      if (!Names.isCollection(ctx.pathParam(InternalPaths.COLLECTION)) || !Names.isKey(ctx.pathParam(InternalPaths.KEY))) {
         ctx.response().setStatusCode(400).end();
       } else {
         ctx.next();
       }
     });
-    router.get("/cache/:collection/:key").handler(this::get);
-    router.put("/cache/:collection/:key").handler(BodyHandler.create()).handler(this::fill);
-    router.delete("/cache/:collection/:key").handler(this::invalidate);
+    router.get(InternalPaths.CACHE_ENTRY_ROUTE).handler(this::get);
+    router.put(InternalPaths.CACHE_ENTRY_ROUTE).handler(BodyHandler.create()).handler(this::fill);
+    router.delete(InternalPaths.CACHE_ENTRY_ROUTE).handler(this::invalidate);
     return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").map(s -> {
       server = s;
       return this;
@@ -86,7 +89,7 @@ final class FakeCacheNode {
     if (e == null || e.body() == null) {
       ctx.response().setStatusCode(404).end();
     } else {
-      ctx.response().putHeader("X-Record-Version", Long.toString(e.version()))
+      ctx.response().putHeader(Headers.RECORD_VERSION, Long.toString(e.version()))
           .putHeader("content-type", "application/json").end(e.body());
     }
   }
@@ -123,13 +126,13 @@ final class FakeCacheNode {
   }
 
   private static String id(RoutingContext ctx) {
-    return ctx.pathParam("collection") + "/" + ctx.pathParam("key");
+    return ctx.pathParam(InternalPaths.COLLECTION) + "/" + ctx.pathParam(InternalPaths.KEY);
   }
 
   /** The version of a fill or invalidation, its ttl recorded; null after answering 400 when either is missing. */
   private Long versionWithTtl(RoutingContext ctx) {
-    Long version = param(ctx, "version");
-    Long ttl = param(ctx, "ttlMs");
+    Long version = param(ctx, InternalPaths.VERSION);
+    Long ttl = param(ctx, InternalPaths.TTL_MS);
     if (version == null || ttl == null) {
       ctx.response().setStatusCode(400).end();
       return null;

@@ -1,5 +1,9 @@
 package io.shardgate.gateway.cache;
 
+import io.shardgate.cluster.http.Problem;
+import io.shardgate.cluster.protocol.Headers;
+import io.shardgate.cluster.protocol.InternalPaths;
+import io.shardgate.cluster.protocol.RecordVersions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -28,10 +32,10 @@ final class FakeShardNode {
 
   Future<FakeShardNode> start(Vertx vertx) {
     Router router = Router.router(vertx);
-    router.get("/records/:collection/:key").handler(this::read);
-    router.post("/records/:collection/:key").handler(BodyHandler.create()).handler(this::create);
-    router.patch("/records/:collection/:key").handler(BodyHandler.create()).handler(this::update);
-    router.delete("/records/:collection/:key").handler(this::delete);
+    router.get(InternalPaths.RECORD_ROUTE).handler(this::read);
+    router.post(InternalPaths.RECORD_ROUTE).handler(BodyHandler.create()).handler(this::create);
+    router.patch(InternalPaths.RECORD_ROUTE).handler(BodyHandler.create()).handler(this::update);
+    router.delete(InternalPaths.RECORD_ROUTE).handler(this::delete);
     return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").map(s -> {
       server = s;
       return this;
@@ -58,10 +62,10 @@ final class FakeShardNode {
 
   private void read(RoutingContext ctx) {
     reads.incrementAndGet();
-    Stored seen = records.get(ctx.pathParam("key"));
+    Stored seen = records.get(ctx.pathParam(InternalPaths.KEY));
     readGate.get().onComplete(ar -> {
       if (seen == null || seen.document() == null) {
-        ctx.response().setStatusCode(404).putHeader("content-type", "application/problem+json").end("{\"status\":404}");
+        ctx.response().setStatusCode(404).putHeader(Headers.CONTENT_TYPE, Problem.CONTENT_TYPE).end("{\"status\":404}");
       } else {
         answer(ctx, 200, seen);
       }
@@ -69,7 +73,7 @@ final class FakeShardNode {
   }
 
   private void create(RoutingContext ctx) {
-    String key = ctx.pathParam("key");
+    String key = ctx.pathParam(InternalPaths.KEY);
     JsonObject doc = ctx.body().asJsonObject();
     boolean[] conflict = {false};
     Stored now = records.compute(key, (k, old) -> {
@@ -88,7 +92,7 @@ final class FakeShardNode {
 
   private void update(RoutingContext ctx) {
     JsonObject patch = ctx.body().asJsonObject();
-    Stored now = records.computeIfPresent(ctx.pathParam("key"), (k, old) -> old.document() == null ? old
+    Stored now = records.computeIfPresent(ctx.pathParam(InternalPaths.KEY), (k, old) -> old.document() == null ? old
         : new Stored(old.version() + 1, old.document().copy().mergeIn(patch)));
     if (now == null || now.document() == null) {
       ctx.response().setStatusCode(404).end();
@@ -98,7 +102,7 @@ final class FakeShardNode {
   }
 
   private void delete(RoutingContext ctx) {
-    Stored now = records.computeIfPresent(ctx.pathParam("key"), (k, old) -> old.document() == null ? old
+    Stored now = records.computeIfPresent(ctx.pathParam(InternalPaths.KEY), (k, old) -> old.document() == null ? old
         : new Stored(old.version() + 1, null));
     if (now == null) {
       ctx.response().setStatusCode(404).end();
@@ -108,12 +112,13 @@ final class FakeShardNode {
   }
 
   private static void answer(RoutingContext ctx, int status, Stored record) {
-    HttpServerResponse response = ctx.response().setStatusCode(status).putHeader("X-Served-By", "shard-1")
-        .putHeader("ETag", "\"" + record.version() + "\"").putHeader("X-Record-Version", Long.toString(record.version()));
+    HttpServerResponse response = ctx.response().setStatusCode(status).putHeader(Headers.SERVED_BY, "shard-1")
+        .putHeader(Headers.ETAG, RecordVersions.etag(record.version()))
+        .putHeader(Headers.RECORD_VERSION, Long.toString(record.version()));
     if (record.document() == null) {
       response.end();
     } else {
-      response.putHeader("content-type", "application/json").end(record.document().toBuffer());
+      response.putHeader(Headers.CONTENT_TYPE, Headers.JSON).end(record.document().toBuffer());
     }
   }
 }

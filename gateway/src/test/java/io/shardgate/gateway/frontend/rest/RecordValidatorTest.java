@@ -1,4 +1,4 @@
-package io.shardgate.gateway.api;
+package io.shardgate.gateway.frontend.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import io.shardgate.gateway.http.ProblemException;
 import org.junit.jupiter.api.Test;
 
 class RecordValidatorTest {

@@ -1,4 +1,4 @@
-package io.shardgate.gateway.api;
+package io.shardgate.gateway.http;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -48,6 +48,6 @@ public final class RequestMetrics {
   }
 
   private Timer register(String op, int status) {
-    return Timer.builder("shardgate_gateway_requests").tag("op", op).tag("status", Integer.toString(status)).register(meters);
+    return Timer.builder("shardgate.gateway.requests").tag("op", op).tag("status", Integer.toString(status)).register(meters);
   }
 }

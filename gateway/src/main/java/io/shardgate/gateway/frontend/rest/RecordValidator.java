@@ -1,7 +1,9 @@
-package io.shardgate.gateway.api;
+package io.shardgate.gateway.frontend.rest;
 
 import io.shardgate.cluster.config.Settings;
 import io.shardgate.cluster.http.Problem;
+import io.shardgate.cluster.protocol.Names;
+import io.shardgate.gateway.http.ProblemException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.Draft;
 import io.vertx.json.schema.JsonSchema;
@@ -19,13 +21,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Checks request bodies against a collection's JSON Schema and its key rules. A create is checked
+ * Checks request bodies against a collection's JSON Schema and keys against {@link Names}. A create is checked
  * against the whole schema; an update only against the properties it sends (the schema without
  * {@code required}), so {@code {"estimated_costs":"800"}} is a valid update.
  */
 public final class RecordValidator {
-  /** Keys are URL-safe, short and printable: no path tricks, no control characters. */
-  public static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._~-]{0,127}");
   private static final long MAX_NUMERIC_KEY = 9_007_199_254_740_991L; // 2^53 - 1: exact in every JSON client
   private static final Pattern QUOTED = Pattern.compile("\"([^\"]+)\"");
 
@@ -50,9 +50,8 @@ public final class RecordValidator {
 
   /** Null when the key is acceptable, else the problem. */
   public Problem checkKey(String key) {
-    if (key == null || !KEY.matcher(key).matches()) {
-      return Problem.invalidField(keyField, keyField + " must be 1 to 128 characters of A-Z a-z 0-9 . _ ~ - "
-          + "starting with a letter or digit");
+    if (!Names.isKey(key)) {
+      return Problem.invalidField(keyField, keyField + " must be " + Names.KEY_RULE);
     }
     return null;
   }

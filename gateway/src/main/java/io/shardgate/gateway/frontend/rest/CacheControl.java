@@ -1,4 +1,4 @@
-package io.shardgate.gateway.api;
+package io.shardgate.gateway.frontend.rest;
 
 import java.util.ArrayList;
 import java.util.List;

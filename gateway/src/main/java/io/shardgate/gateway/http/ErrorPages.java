@@ -1,6 +1,7 @@
-package io.shardgate.gateway.api;
+package io.shardgate.gateway.http;
 
 import io.shardgate.cluster.http.Problem;
+import io.shardgate.cluster.protocol.Headers;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -20,7 +21,7 @@ public final class ErrorPages {
     router.errorHandler(415, ctx -> send(ctx, 415, "send the body as application/json"));
     router.errorHandler(400, ctx -> send(ctx, 400, "the request could not be read"));
     router.errorHandler(503, ctx -> {
-      ctx.response().putHeader("Retry-After", "1");
+      ctx.response().putHeader(Headers.RETRY_AFTER, "1");
       send(ctx, 503, "the request did not complete in time");
     });
     router.errorHandler(500, ErrorPages::internal);
@@ -41,7 +42,7 @@ public final class ErrorPages {
         detail = "the request line is longer than this gateway accepts";
       }
     }
-    request.response().setStatusCode(status).putHeader("content-type", Problem.CONTENT_TYPE).putHeader("connection", "close")
+    request.response().setStatusCode(status).putHeader(Headers.CONTENT_TYPE, Problem.CONTENT_TYPE).putHeader("connection", "close")
         .end(Problem.forStatus(status, detail).toJson().toBuffer());
   }
 

@@ -1,4 +1,4 @@
-package io.shardgate.gateway.api;
+package io.shardgate.gateway.http;
 
 import io.shardgate.cluster.http.Problem;
 

@@ -1,4 +1,4 @@
-package io.shardgate.gateway.api;
+package io.shardgate.gateway.frontend.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
