@@ -1,6 +1,5 @@
 package io.shardgate.cachenode;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.shardgate.cachenode.api.CacheRoutes;
 import io.shardgate.cachenode.store.CacheLimits;
@@ -12,6 +11,7 @@ import io.shardgate.cluster.http.Problem;
 import io.shardgate.cluster.membership.Registry;
 import io.shardgate.cluster.membership.Role;
 import io.shardgate.cluster.presence.NodePresence;
+import io.shardgate.cluster.time.Clock;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -33,36 +33,31 @@ public final class CacheNodeVerticle extends VerticleBase {
   private final Registry registry;
   private final PrometheusMeterRegistry meters;
   private final CacheLimits limits;
-  private final Ticker ticker;
+  private final Clock clock;
   private HttpServer server;
   private NodePresence presence;
   private CacheMeters cacheMeters;
 
-  /** A node with {@link CacheLimits#DEFAULTS} (64 MiB, 1 MiB per entry, 60 s TTL). */
+  /** A node with the configured limits ({@code cacheStore}), measuring TTLs on the monotonic clock. */
   public CacheNodeVerticle(Settings.Shardgate config, Settings.Node self, Registry registry,
       PrometheusMeterRegistry meters) {
-    this(config, self, registry, meters, CacheLimits.DEFAULTS);
+    this(config, self, registry, meters, CacheLimits.of(config.cacheStore()), Clock.monotonic());
   }
 
+  /** @param clock what TTLs are measured on (tests move it instead of sleeping) */
   public CacheNodeVerticle(Settings.Shardgate config, Settings.Node self, Registry registry,
-      PrometheusMeterRegistry meters, CacheLimits limits) {
-    this(config, self, registry, meters, limits, Ticker.systemTicker());
-  }
-
-  /** @param ticker the clock TTLs are measured on (tests move it instead of sleeping) */
-  public CacheNodeVerticle(Settings.Shardgate config, Settings.Node self, Registry registry,
-      PrometheusMeterRegistry meters, CacheLimits limits, Ticker ticker) {
+      PrometheusMeterRegistry meters, CacheLimits limits, Clock clock) {
     this.config = config;
     this.self = self;
     this.registry = registry;
     this.meters = meters;
     this.limits = limits;
-    this.ticker = ticker;
+    this.clock = clock;
   }
 
   @Override
   public Future<?> start() {
-    VersionedCache cache = new VersionedCache(limits.maxBytes(), ticker);
+    VersionedCache cache = new VersionedCache(limits.maxBytes(), clock);
     cacheMeters = CacheMeters.bind(meters, self.id(), cache);
     // While the lease is lapsed gateways skip this node, so invalidations meant for it are lost:
     // start empty again before taking the lease back rather than serve what may be stale.

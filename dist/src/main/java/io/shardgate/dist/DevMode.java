@@ -28,7 +28,7 @@ final class DevMode {
           new ShardNodeVerticle(config, node, registry, ids, InMemoryRecordStore::new, runtime.registry())));
     }
     for (Settings.Node node : config.cacheNodes()) {
-      nodes.add(runtime.vertx().deployVerticle(new CacheNodeVerticle(config, node, registry, runtime.registry(), Roles.cacheLimits(config))));
+      nodes.add(runtime.vertx().deployVerticle(new CacheNodeVerticle(config, node, registry, runtime.registry())));
     }
     return Future.all(nodes)
         .compose(v -> Gateway.deploy(runtime, config, registry, ids))

@@ -1,7 +1,6 @@
 package io.shardgate.dist;
 
 import io.shardgate.cachenode.CacheNodeVerticle;
-import io.shardgate.cachenode.store.CacheLimits;
 import io.shardgate.cluster.config.Settings;
 import io.shardgate.cluster.ids.IdAllocator;
 import io.shardgate.cluster.membership.RedisRegistryOptions;
@@ -41,8 +40,8 @@ final class Roles {
 
   static Future<?> cacheNode(ShardgateVertx runtime, Settings.Shardgate config, String id) {
     Settings.Node self = config.cacheNode(id);
-    return runtime.vertx().deployVerticle(new CacheNodeVerticle(config, self, redisRegistry(runtime, config), runtime.registry(),
-        cacheLimits(config)));
+    return runtime.vertx().deployVerticle(new CacheNodeVerticle(config, self, redisRegistry(runtime, config),
+        runtime.registry()));
   }
 
   /**
@@ -52,11 +51,6 @@ final class Roles {
   private static void warmUpMySqlClient() {
     new MySQLConnectOptions().setCharset("utf8mb4").setCollation("utf8mb4_bin");
     java.nio.charset.Charset.availableCharsets();
-  }
-
-  static CacheLimits cacheLimits(Settings.Shardgate config) {
-    Settings.CacheStore c = config.cacheStore();
-    return new CacheLimits(c.maxBytes(), c.maxEntryBytes(), c.defaultTtlMs());
   }
 
   /** One database per shard node: the configured prefix plus the node id. */

@@ -12,6 +12,7 @@ import io.shardgate.cluster.membership.Role;
 import io.shardgate.cluster.placement.Placement;
 import io.shardgate.cluster.presence.NodePresence;
 import io.shardgate.cluster.routing.RoutingTable;
+import io.shardgate.cluster.time.Clock;
 import io.shardgate.shardnode.api.NodeAdminRoutes;
 import io.shardgate.shardnode.api.RecordRoutes;
 import io.shardgate.shardnode.replication.CatchUp;
@@ -21,6 +22,7 @@ import io.shardgate.shardnode.replication.ReplicationRoutes;
 import io.shardgate.shardnode.replication.Replicator;
 import io.shardgate.shardnode.replication.SlotLocks;
 import io.shardgate.shardnode.replication.SlotSync;
+import io.shardgate.shardnode.replication.Timers;
 import io.shardgate.shardnode.store.RecordStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -48,6 +50,7 @@ public final class ShardNodeVerticle extends VerticleBase {
   private final IdAllocator epochs;
   private final Supplier<RecordStore> stores;
   private final PrometheusMeterRegistry meters;
+  private final Clock clock = Clock.monotonic();
   private volatile State state = State.STARTING;
   private RecordStore store;
   private HttpServer server;
@@ -77,18 +80,15 @@ public final class ShardNodeVerticle extends VerticleBase {
     store = stores.get();
     RoutingTable routing = new RoutingTable(Placement.named(c.placement(), c.ringVirtualNodes()), c.slots(),
         c.replicationFactor());
-    watcher = new MembershipWatcher(vertx, registry, meters, config.membership().resyncMs(), ShardNodeVerticle::now,
-        self.id());
+    watcher = new MembershipWatcher(vertx, registry, meters, config.membership().resyncMs(), clock, self.id());
     watcher.addListener(routing::update);
-    Peers peers = new Peers(self.id(), routing, ShardNodeVerticle::now);
+    Peers peers = new Peers(self.id(), routing, clock);
     locks = new SlotLocks();
-    peerClient = new PeerClient(vertx, self.id(), r.pushTimeoutMs(), meters);
+    peerClient = new PeerClient(vertx, self.id(), r, meters);
     SlotSync sync = new SlotSync(store, peerClient, r.catchUpBatch(), self.id(), meters);
     replicator = new Replicator(peers, locks, peerClient, epochs, this::serving, () -> presence.holdsLease(), meters);
-    // After its handoff a returning node renews its presence with its peers every lease renewal until
-    // it holds its lease; each renewal counts for a lease ttl.
-    catchUp = new CatchUp(vertx, peers, store, locks, sync, peerClient, config.lease().ttlMs(), config.lease().renewMs(),
-        meters);
+    catchUp = new CatchUp(Timers.of(vertx), clock, peers, store, locks, sync, peerClient, config.lease(),
+        r.catchUpParallelism(), meters);
     presence = new NodePresence(vertx, registry, self, Role.SHARD, config.lease(), meters)
         .recovery(this::catchUpOnce, () -> state = State.FENCED, () -> catchUp.finish());
     for (State s : State.values()) {
@@ -100,9 +100,9 @@ public final class ShardNodeVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, self.id(), meters, this::notReadyReason);
-    int maxBody = config.gateway().maxBodyBytes() * 2;
-    new RecordRoutes(self.id(), c.slots(), store, replicator, this::serving, meters).mount(router, maxBody);
-    new ReplicationRoutes(store, peers, locks, sync).mount(router, Math.max(maxBody, 64 << 20));
+    Settings.ShardNode limits = config.shardNode();
+    new RecordRoutes(self.id(), routing, store, replicator, this::serving, meters).mount(router, limits.maxRecordBodyBytes());
+    new ReplicationRoutes(store, peers, locks, sync).mount(router, limits.maxReplicationBodyBytes());
     new NodeAdminRoutes(self.id(), store, () -> state.name(), presence::holdsLease, catchUp::status).mount(router);
     server = vertx.createHttpServer(new HttpServerOptions().setHost(self.host()).setPort(self.port()).setTcpNoDelay(true)
         .setIdleTimeout(120)).requestHandler(router);
@@ -149,10 +149,6 @@ public final class ShardNodeVerticle extends VerticleBase {
 
   private String notReadyReason() {
     return serving() ? null : state == State.SERVING ? "no lease held in the registry" : state.name().toLowerCase();
-  }
-
-  private static long now() {
-    return System.nanoTime() / 1_000_000;
   }
 
   /**

@@ -3,24 +3,23 @@ package io.shardgate.cachenode.api;
 import io.shardgate.cachenode.store.CacheLimits;
 import io.shardgate.cachenode.store.VersionedCache;
 import io.shardgate.cluster.http.Problem;
+import io.shardgate.cluster.protocol.Headers;
+import io.shardgate.cluster.protocol.InternalPaths;
+import io.shardgate.cluster.protocol.Names;
+import io.shardgate.cluster.protocol.RecordVersions;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The cache node's HTTP API (see docs/cache.md): read, fill-if-newer and invalidate one key, and the
  * store's counters. Bodies travel as the bytes the gateway filled; nothing is parsed or re-encoded.
  */
 public final class CacheRoutes {
-  public static final String VERSION_HEADER = "X-Record-Version";
-  private static final Pattern COLLECTION = Pattern.compile("[a-z0-9_-]{1,64}");
-  private static final int MAX_KEY_BYTES = 255;
 
   private final VersionedCache cache;
   private final CacheLimits limits;
@@ -32,12 +31,12 @@ public final class CacheRoutes {
 
   public static void mount(Router router, VersionedCache cache, CacheLimits limits) {
     CacheRoutes routes = new CacheRoutes(cache, limits);
-    router.get("/cache/stats").handler(routes::stats);
-    router.get("/cache/:collection/:key").handler(routes::get);
-    router.put("/cache/:collection/:key")
+    router.get(InternalPaths.CACHE_STATS).handler(routes::stats);
+    router.get(InternalPaths.CACHE_ENTRY_ROUTE).handler(routes::get);
+    router.put(InternalPaths.CACHE_ENTRY_ROUTE)
         .handler(BodyHandler.create(false).setBodyLimit(limits.maxEntryBytes()))
         .handler(routes::fill);
-    router.delete("/cache/:collection/:key").handler(routes::invalidate);
+    router.delete(InternalPaths.CACHE_ENTRY_ROUTE).handler(routes::invalidate);
   }
 
   private void get(RoutingContext ctx) {
@@ -51,8 +50,8 @@ public final class CacheRoutes {
       return;
     }
     ctx.response()
-        .putHeader(VERSION_HEADER, Long.toString(hit.get().version()))
-        .putHeader("content-type", "application/json")
+        .putHeader(Headers.RECORD_VERSION, Long.toString(hit.get().version()))
+        .putHeader(Headers.CONTENT_TYPE, Headers.JSON)
         .end(hit.get().body());
   }
 
@@ -105,14 +104,13 @@ public final class CacheRoutes {
 
   /** The path's collection and key, or null after answering 400. */
   private static CacheKey cacheKey(RoutingContext ctx) {
-    String collection = ctx.pathParam("collection");
-    String key = ctx.pathParam("key");
-    if (!COLLECTION.matcher(collection).matches()) {
-      return badRequest(ctx, "collection must match " + COLLECTION.pattern());
+    String collection = ctx.pathParam(InternalPaths.COLLECTION);
+    String key = ctx.pathParam(InternalPaths.KEY);
+    if (!Names.isCollection(collection)) {
+      return badRequest(ctx, "collection must be " + Names.COLLECTION_RULE);
     }
-    int keyBytes = key.getBytes(StandardCharsets.UTF_8).length;
-    if (keyBytes < 1 || keyBytes > MAX_KEY_BYTES) {
-      return badRequest(ctx, "key must be 1.." + MAX_KEY_BYTES + " UTF-8 bytes, got " + keyBytes);
+    if (!Names.isKey(key)) {
+      return badRequest(ctx, "key must be " + Names.KEY_RULE);
     }
     return new CacheKey(collection, key);
   }
@@ -120,11 +118,11 @@ public final class CacheRoutes {
   /** The version and TTL from the query, or null after answering 400. */
   private Versioned versioned(RoutingContext ctx) {
     MultiMap query = ctx.queryParams();
-    long version = parseLong(query.get("version"));
-    if (version < 1) {
-      return badRequest(ctx, "version must be a positive integer, got '" + query.get("version") + "'");
+    Long version = RecordVersions.parse(query.get(InternalPaths.VERSION));
+    if (version == null || version < 1) {
+      return badRequest(ctx, "version must be a positive integer, got '" + query.get(InternalPaths.VERSION) + "'");
     }
-    String ttlText = query.get("ttlMs");
+    String ttlText = query.get(InternalPaths.TTL_MS);
     long ttlMs = ttlText == null ? limits.defaultTtlMs() : parseLong(ttlText);
     if (ttlMs < 1 || ttlMs > CacheLimits.MAX_TTL_MS) {
       return badRequest(ctx, "ttlMs must be in 1.." + CacheLimits.MAX_TTL_MS + ", got '" + ttlText + "'");

@@ -1,5 +1,7 @@
 package io.shardgate.cachenode.store;
 
+import io.shardgate.cluster.config.Settings;
+
 /**
  * What one cache node holds: the byte budget of the whole store, the largest body one entry may
  * carry, and the TTL of a fill or invalidation that names none. Validated when built.
@@ -24,6 +26,11 @@ public record CacheLimits(long maxBytes, int maxEntryBytes, long defaultTtlMs) {
     if (defaultTtlMs < 1 || defaultTtlMs > MAX_TTL_MS) {
       throw new IllegalArgumentException("cache defaultTtlMs must be in 1.." + MAX_TTL_MS + ", got " + defaultTtlMs);
     }
+  }
+
+  /** The limits configured for every cache node. */
+  public static CacheLimits of(Settings.CacheStore store) {
+    return new CacheLimits(store.maxBytes(), store.maxEntryBytes(), store.defaultTtlMs());
   }
 
   /** The defaults with another byte budget (the entry limit shrinks to fit a small budget). */

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.shardgate.cluster.time.Clock;
 import io.vertx.core.buffer.Buffer;
 import java.util.EnumMap;
 import java.util.Map;
@@ -35,7 +36,7 @@ public final class VersionedCache {
 
   private record Key(String collection, String key) {}
 
-  /** An entry, or a tombstone when body is null; expiresAt is on the ticker's clock. */
+  /** An entry, or a tombstone when body is null; expiresAt is in nanoseconds on the store's clock. */
   private record Slot(long version, Buffer body, long expiresAt, int weight) {
     boolean isTombstone() {
       return body == null;
@@ -53,11 +54,12 @@ public final class VersionedCache {
   private final LongAdder invalidations = new LongAdder();
   private final Map<RemovalCause, LongAdder> evictions = new EnumMap<>(RemovalCause.class);
 
-  public VersionedCache(long maxBytes, Ticker ticker) {
+  /** @param clock what TTLs are measured on (tests move it instead of sleeping) */
+  public VersionedCache(long maxBytes, Clock clock) {
     if (maxBytes < 1) {
       throw new IllegalArgumentException("maxBytes must be positive, got " + maxBytes);
     }
-    this.ticker = ticker;
+    this.ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
     this.maxBytes = maxBytes;
     for (RemovalCause cause : RemovalCause.values()) {
       if (cause.wasEvicted()) {

@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.vertx.core.buffer.Buffer;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class VersionedCacheTest {
   private static final long TTL = 60_000;
 
-  private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
-  private final VersionedCache cache = new VersionedCache(1 << 20, nanos::get);
+  private final AtomicLong clock = new AtomicLong(1_000L);
+  private final VersionedCache cache = new VersionedCache(1 << 20, clock::get);
 
   @Test
   void aFilledEntryIsReadBackWithItsVersionAndBytes() {
@@ -144,7 +143,7 @@ class VersionedCacheTest {
   @Test
   void fillingTenTimesTheCapacityStaysWithinTheByteBoundAndCountsEvictions() {
     long maxBytes = 64 * 1024;
-    VersionedCache small = new VersionedCache(maxBytes, nanos::get);
+    VersionedCache small = new VersionedCache(maxBytes, clock::get);
     Buffer body = Buffer.buffer(new byte[1000]);
     long perEntry = 1000 + "expenses".length() + 6 + VersionedCache.ENTRY_OVERHEAD_BYTES;
     int fills = (int) (10 * maxBytes / perEntry) + 1;
@@ -195,7 +194,7 @@ class VersionedCacheTest {
   }
 
   private void advance(long millis) {
-    nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(millis));
+    clock.addAndGet(millis);
   }
 
   private static Buffer json(String text) {

@@ -1,5 +1,6 @@
 package io.shardgate.shardnode.api;
 
+import io.shardgate.cluster.protocol.InternalPaths;
 import io.shardgate.shardnode.store.RecordStore;
 import io.shardgate.shardnode.store.SlotChecksum;
 import io.vertx.core.json.JsonObject;
@@ -29,7 +30,7 @@ public final class NodeAdminRoutes {
   }
 
   public void mount(Router router) {
-    router.get("/admin/status").handler(ctx -> store.positions().onComplete(ar -> {
+    router.get(InternalPaths.NODE_STATUS).handler(ctx -> store.positions().onComplete(ar -> {
       JsonObject positions = new JsonObject();
       if (ar.succeeded()) {
         new TreeMap<>(ar.result()).forEach((slot, p) -> positions.put(Integer.toString(slot), p.toString()));
@@ -37,7 +38,7 @@ public final class NodeAdminRoutes {
       ctx.json(new JsonObject().put("node", nodeId).put("state", state.get().toLowerCase()).put("leaseHeld", lease.getAsBoolean())
           .put("catchUp", catchUp.get()).put("positions", positions));
     }));
-    router.get("/admin/checksums").handler(ctx -> store.checksums().onComplete(ar -> {
+    router.get(InternalPaths.NODE_CHECKSUMS).handler(ctx -> store.checksums().onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(503, ar.cause());
         return;

@@ -4,11 +4,12 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.shardgate.cluster.config.Settings;
 import io.shardgate.cluster.membership.MemberInfo;
+import io.shardgate.cluster.time.Clock;
 import io.shardgate.shardnode.store.RecordStore;
 import io.shardgate.shardnode.store.SlotPosition;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,8 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,37 +35,47 @@ import org.slf4j.LoggerFactory;
  */
 public final class CatchUp {
   private static final Logger LOG = LoggerFactory.getLogger(CatchUp.class);
-  private static final int PARALLEL_SLOTS = 8;
+  /** How often a partner that does not answer is asked again. */
+  private static final long ASK_AGAIN_MS = 250;
 
-  private final Vertx vertx;
+  private final Timers timers;
+  private final Clock clock;
   private final Peers peers;
   private final RecordStore store;
   private final SlotLocks locks;
   private final SlotSync sync;
-  private final PeerClient client;
+  private final PeerCalls client;
   private final long presentForMs;
   private final long presentRefreshMs;
   private final long waitForPeersMs;
+  private final int parallelism;
   private final AtomicInteger slotsTotal = new AtomicInteger();
   private final AtomicInteger slotsDone = new AtomicInteger();
   private final AtomicLong entries = new AtomicLong();
   private volatile String phase = "idle";
   private volatile long runs;
-  private long presenceTimer = -1;
+  private Runnable stopRenewing = () -> { };
   /** Entries each lagging slot is behind its source (an estimate across epochs); empty when level. */
   private final Map<Integer, Long> lag = new ConcurrentHashMap<>();
   private final MultiGauge lagGauge;
 
-  public CatchUp(Vertx vertx, Peers peers, RecordStore store, SlotLocks locks, SlotSync sync, PeerClient client,
-      long presentForMs, long presentRefreshMs, MeterRegistry meters) {
-    this.vertx = vertx;
+  /**
+   * @param lease after its handoff the node renews its presence with its peers every lease renewal, each
+   *     renewal counting for a lease ttl, until it holds its lease
+   * @param parallelism how many slots sync at once
+   */
+  public CatchUp(Timers timers, Clock clock, Peers peers, RecordStore store, SlotLocks locks, SlotSync sync,
+      PeerCalls client, Settings.Lease lease, int parallelism, MeterRegistry meters) {
+    this.timers = timers;
+    this.clock = clock;
     this.peers = peers;
     this.store = store;
     this.locks = locks;
     this.sync = sync;
     this.client = client;
-    this.presentForMs = presentForMs;
-    this.presentRefreshMs = presentRefreshMs;
+    this.presentForMs = lease.ttlMs();
+    this.presentRefreshMs = lease.renewMs();
+    this.parallelism = parallelism;
     // Long enough for nodes started together to come up; a node down for good delays a start this much.
     this.waitForPeersMs = 2 * presentForMs;
     Gauge.builder("shardgate.catchup.slots.total", slotsTotal, AtomicInteger::get).tag("node", peers.self())
@@ -87,13 +98,13 @@ public final class CatchUp {
 
   public Future<Void> run() {
     runs++;
-    long started = System.nanoTime();
+    long started = clock.millis();
     List<Integer> slots = peers.ownSlots();
     List<MemberInfo> partners = peers.partners(slots);
     LOG.info("{}: catching up {} slots with {}", peers.self(), slots.size(),
         partners.isEmpty() ? "nobody (no other replica)" : partners.stream().map(MemberInfo::id).toList());
     entries.set(0);
-    long waitUntil = now() + waitForPeersMs;
+    long waitUntil = started + waitForPeersMs;
     phase = "asking peers";
     return reachable(partners, waitUntil)
         .compose(from -> pass("sync", slots, from)
@@ -102,7 +113,7 @@ public final class CatchUp {
         .onSuccess(v -> {
           phase = "done";
           LOG.info("{}: caught up {} slots ({} entries) in {} ms", peers.self(), slots.size(), entries.get(),
-              (System.nanoTime() - started) / 1_000_000);
+              clock.millis() - started);
         })
         .onFailure(e -> {
           finish();
@@ -134,25 +145,19 @@ public final class CatchUp {
 
   private Future<MemberInfo> answers(MemberInfo partner, long waitUntil) {
     return client.positions(partner).map(p -> partner).recover(e -> {
-      if (!peers.live(partner.id()) && now() >= waitUntil) {
+      if (!peers.live(partner.id()) && clock.millis() >= waitUntil) {
         LOG.warn("{}: going on without {}: it neither answers nor holds a lease ({})", peers.self(), partner.id(),
             e.toString());
         return Future.succeededFuture(null);
       }
-      return vertx.timer(250).compose(t -> answers(partner, waitUntil));
+      return timers.after(ASK_AGAIN_MS).compose(t -> answers(partner, waitUntil));
     });
-  }
-
-  private static long now() {
-    return System.nanoTime() / 1_000_000;
   }
 
   /** The node holds its lease (or gave up): stop renewing the handoff presence with its peers. */
   public void finish() {
-    if (presenceTimer >= 0) {
-      vertx.cancelTimer(presenceTimer);
-      presenceTimer = -1;
-    }
+    stopRenewing.run();
+    stopRenewing = () -> { };
   }
 
   /** Syncs every slot from the replica furthest ahead of this node, when one is. */
@@ -196,7 +201,7 @@ public final class CatchUp {
       slotsDone.set(0);
       AtomicInteger next = new AtomicInteger();
       List<Future<Void>> workers = new ArrayList<>();
-      for (int i = 0; i < PARALLEL_SLOTS; i++) {
+      for (int i = 0; i < parallelism; i++) {
         workers.add(worker(behind, sources, next));
       }
       return Future.all(workers).<Void>mapEmpty();
@@ -232,7 +237,7 @@ public final class CatchUp {
     }
     return Future.all(calls).<Void>mapEmpty().onSuccess(v -> {
       finish();
-      presenceTimer = vertx.setPeriodic(presentRefreshMs, id -> sources.forEach(source -> client.present(source, presentForMs)
+      stopRenewing = timers.every(presentRefreshMs, () -> sources.forEach(source -> client.present(source, presentForMs)
           .onFailure(e -> LOG.warn("{}: could not renew presence with {}: {}", peers.self(), source.id(), e.toString()))));
     });
   }

@@ -2,7 +2,10 @@ package io.shardgate.shardnode.replication;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.shardgate.cluster.config.Settings;
 import io.shardgate.cluster.membership.MemberInfo;
+import io.shardgate.cluster.protocol.Headers;
+import io.shardgate.cluster.protocol.InternalPaths;
 import io.shardgate.shardnode.store.LogSlice;
 import io.shardgate.shardnode.store.OplogEntry;
 import io.shardgate.shardnode.store.RecordState;
@@ -25,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * HTTP calls from this shard node to its peers: push an entry, read a log slice, read one record's
  * state, copy a slot, announce a return (handoff). Every call has a deadline and a bounded pool.
  */
-public final class PeerClient {
+public final class PeerClient implements PeerCalls {
   /** A peer refused an entry: it has seen a newer epoch (this node is not primary any more) or a gap. */
   public static final class Refused extends RuntimeException {
     public Refused(String message) {
@@ -39,22 +42,26 @@ public final class PeerClient {
   /** Catch-up calls move whole log slices and slots: a looser deadline than a single push. */
   private final long bulkTimeoutMs;
   private final Timer pushLatency;
+  private final MeterRegistry meters;
 
-  public PeerClient(Vertx vertx, String self, long timeoutMs, MeterRegistry meters) {
+  public PeerClient(Vertx vertx, String self, Settings.Replication settings, MeterRegistry meters) {
     this.self = self;
-    this.timeoutMs = timeoutMs;
-    this.bulkTimeoutMs = Math.max(10_000, timeoutMs * 10);
+    this.timeoutMs = settings.pushTimeoutMs();
+    this.bulkTimeoutMs = settings.bulkTimeoutMs();
+    this.meters = meters;
     this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) Math.min(timeoutMs, 1000))
-        .setMetricsName("shard-peers"), new PoolOptions().setHttp1MaxSize(16).setMaxWaitQueueSize(1024));
+        .setMetricsName("shard-peers"), new PoolOptions().setHttp1MaxSize(settings.peerPoolSize())
+        .setMaxWaitQueueSize(settings.peerMaxWaitQueue()));
     this.pushLatency = Timer.builder("shardgate.replication.push").tag("node", self)
         .description("Time to push one entry to a replica and have it applied").register(meters);
   }
 
+  @Override
   public Future<Void> push(MemberInfo peer, OplogEntry entry) {
-    long start = System.nanoTime();
-    return call(peer, HttpMethod.POST, "/replication/apply", entry.toJson().toBuffer(), timeoutMs).compose(resp -> {
+    Timer.Sample sample = Timer.start(meters);
+    return call(peer, HttpMethod.POST, InternalPaths.APPLY, entry.toJson().toBuffer(), timeoutMs).compose(resp -> {
       if (resp.status == 204) {
-        pushLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        sample.stop(pushLatency);
         return Future.<Void>succeededFuture();
       }
       return Future.failedFuture(new Refused(peer.id() + " refused entry " + entry.position() + " of slot " + entry.slot()
@@ -62,36 +69,38 @@ public final class PeerClient {
     });
   }
 
+  @Override
   public Future<LogSlice> readLog(MemberInfo peer, int slot, SlotPosition after, int limit) {
-    return json(peer, HttpMethod.GET, "/replication/log/" + slot + "?afterEpoch=" + after.epoch() + "&afterSeq="
-        + after.seq() + "&limit=" + limit, null).map(Wire::slice);
+    return json(peer, HttpMethod.GET, InternalPaths.log(slot, after.epoch(), after.seq(), limit), null).map(Wire::slice);
   }
 
+  /** Keys stored before the one key rule may need escaping: the repair of such a record must still reach its peer. */
+  @Override
   public Future<RecordState> state(MemberInfo peer, int slot, String collection, String key) {
-    return json(peer, HttpMethod.GET, "/replication/state/" + slot + "?collection=" + enc(collection) + "&key=" + enc(key),
-        null).map(RecordState::fromJson);
+    return json(peer, HttpMethod.GET, InternalPaths.state(slot, enc(collection), enc(key)), null).map(RecordState::fromJson);
   }
 
+  @Override
   public Future<SlotSnapshot> snapshot(MemberInfo peer, int slot) {
-    return json(peer, HttpMethod.GET, "/replication/snapshot/" + slot, null).map(Wire::snapshot);
+    return json(peer, HttpMethod.GET, InternalPaths.snapshot(slot), null).map(Wire::snapshot);
   }
 
-  /** Tells a peer that this node is back: it must count it as live and finish its in-flight writes. */
+  @Override
   public Future<Void> handoff(MemberInfo peer, long presentForMs) {
-    return json(peer, HttpMethod.POST, "/replication/handoff",
+    return json(peer, HttpMethod.POST, InternalPaths.HANDOFF,
         new JsonObject().put("node", self).put("ttlMs", presentForMs).toBuffer()).mapEmpty();
   }
 
-  /** Renews the handoff's presence while this node finishes catching up. */
+  @Override
   public Future<Void> present(MemberInfo peer, long presentForMs) {
-    return call(peer, HttpMethod.POST, "/replication/present",
+    return call(peer, HttpMethod.POST, InternalPaths.PRESENT,
         new JsonObject().put("node", self).put("ttlMs", presentForMs).toBuffer(), timeoutMs).compose(resp -> resp.status == 204
             ? Future.<Void>succeededFuture() : Future.failedFuture(new IllegalStateException(peer.id() + " answered " + resp.status)));
   }
 
-  /** Every slot position a peer holds. */
+  @Override
   public Future<java.util.Map<Integer, SlotPosition>> positions(MemberInfo peer) {
-    return json(peer, HttpMethod.GET, "/replication/positions", null).map(json -> {
+    return json(peer, HttpMethod.GET, InternalPaths.POSITIONS, null).map(json -> {
       java.util.Map<Integer, SlotPosition> all = new java.util.HashMap<>();
       for (String slot : json.fieldNames()) {
         all.put(Integer.parseInt(slot), Wire.position(json.getJsonArray(slot)));
@@ -109,9 +118,9 @@ public final class PeerClient {
 
   private Future<Response> call(MemberInfo peer, HttpMethod method, String uri, Buffer body, long deadlineMs) {
     RequestOptions options = new RequestOptions().setMethod(method).setHost(peer.host()).setPort(peer.port()).setURI(uri)
-        .setIdleTimeout(deadlineMs).putHeader("x-source-node", self);
+        .setIdleTimeout(deadlineMs).putHeader(Wire.SOURCE_NODE, self);
     if (body != null) {
-      options.putHeader("content-type", "application/json");
+      options.putHeader(Headers.CONTENT_TYPE, Headers.JSON);
     }
     return client.request(options)
         .compose(req -> body == null ? req.send() : req.send(body))

@@ -2,6 +2,8 @@ package io.shardgate.shardnode.replication;
 
 import io.shardgate.cluster.http.Problem;
 import io.shardgate.cluster.membership.MemberInfo;
+import io.shardgate.cluster.protocol.Headers;
+import io.shardgate.cluster.protocol.InternalPaths;
 import io.shardgate.shardnode.store.OplogEntry;
 import io.shardgate.shardnode.store.RecordStore;
 import io.shardgate.shardnode.store.SlotPosition;
@@ -31,14 +33,14 @@ public final class ReplicationRoutes {
   }
 
   public void mount(Router router, int maxBodyBytes) {
-    router.route("/replication/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
-    router.post("/replication/apply").handler(this::apply);
-    router.get("/replication/log/:slot").handler(this::log);
-    router.get("/replication/state/:slot").handler(this::state);
-    router.get("/replication/snapshot/:slot").handler(this::snapshot);
-    router.post("/replication/handoff").handler(this::handoff);
-    router.post("/replication/present").handler(this::present);
-    router.get("/replication/positions").handler(this::positions);
+    router.route(InternalPaths.REPLICATION_ALL).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+    router.post(InternalPaths.APPLY).handler(this::apply);
+    router.get(InternalPaths.LOG_ROUTE).handler(this::log);
+    router.get(InternalPaths.STATE_ROUTE).handler(this::state);
+    router.get(InternalPaths.SNAPSHOT_ROUTE).handler(this::snapshot);
+    router.post(InternalPaths.HANDOFF).handler(this::handoff);
+    router.post(InternalPaths.PRESENT).handler(this::present);
+    router.get(InternalPaths.POSITIONS).handler(this::positions);
   }
 
   private void apply(RoutingContext ctx) {
@@ -49,7 +51,7 @@ public final class ReplicationRoutes {
       Problem.badRequest("not an oplog entry: " + e.getMessage()).send(ctx.response());
       return;
     }
-    MemberInfo sender = peers.member(String.valueOf(ctx.request().getHeader("x-source-node")));
+    MemberInfo sender = peers.member(String.valueOf(ctx.request().getHeader(Wire.SOURCE_NODE)));
     locks.run(entry.slot(), () -> store.apply(entry).recover(e -> {
       if (e instanceof StoreException.Gap && sender != null) {
         // Missed entries (e.g. pushed while this node was catching up): pull them from the sender.
@@ -74,15 +76,15 @@ public final class ReplicationRoutes {
     if (slot == null) {
       return;
     }
-    SlotPosition after = new SlotPosition(longParam(ctx, "afterEpoch"), longParam(ctx, "afterSeq"));
-    int limit = (int) Math.max(1, Math.min(10_000, longParam(ctx, "limit")));
+    SlotPosition after = new SlotPosition(longParam(ctx, InternalPaths.AFTER_EPOCH), longParam(ctx, InternalPaths.AFTER_SEQ));
+    int limit = (int) Math.max(1, Math.min(10_000, longParam(ctx, InternalPaths.LIMIT)));
     reply(ctx, store.readLog(slot, after, limit).map(Wire::slice));
   }
 
   private void state(RoutingContext ctx) {
     Integer slot = slot(ctx);
-    String collection = ctx.queryParams().get("collection");
-    String key = ctx.queryParams().get("key");
+    String collection = ctx.queryParams().get(InternalPaths.COLLECTION);
+    String key = ctx.queryParams().get(InternalPaths.KEY);
     if (slot == null) {
       return;
     }
@@ -140,7 +142,7 @@ public final class ReplicationRoutes {
   private static void reply(RoutingContext ctx, Future<JsonObject> result) {
     result.onComplete(ar -> {
       if (ar.succeeded()) {
-        ctx.response().putHeader("content-type", "application/json").end(ar.result().toBuffer());
+        ctx.response().putHeader(Headers.CONTENT_TYPE, Headers.JSON).end(ar.result().toBuffer());
       } else {
         Problem.unavailable(String.valueOf(ar.cause())).send(ctx.response());
       }
@@ -149,7 +151,7 @@ public final class ReplicationRoutes {
 
   private static Integer slot(RoutingContext ctx) {
     try {
-      return Integer.parseInt(ctx.pathParam("slot"));
+      return Integer.parseInt(ctx.pathParam(InternalPaths.SLOT));
     } catch (NumberFormatException e) {
       Problem.badRequest("slot must be a number").send(ctx.response());
       return null;

@@ -4,12 +4,15 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.shardgate.cluster.ids.IdAllocator;
 import io.shardgate.cluster.membership.MemberInfo;
+import io.shardgate.cluster.protocol.Refusal;
 import io.shardgate.shardnode.store.Change;
 import io.shardgate.shardnode.store.StoreException;
 import io.vertx.core.Future;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongFunction;
@@ -23,13 +26,25 @@ import java.util.function.LongFunction;
 public final class Replicator {
   static final String EPOCH_COUNTER = "__epoch";
 
+  /** Why a write was refused or left unacknowledged, as counted; several may share one {@link Refusal}. */
+  private enum Outcome {
+    NOT_SERVING(Refusal.NOT_SERVING), NOT_PRIMARY(Refusal.NOT_PRIMARY), REPLICA_FAILED(Refusal.UNACKNOWLEDGED),
+    LEASE_LAPSED(Refusal.UNACKNOWLEDGED);
+
+    final Refusal refusal;
+
+    Outcome(Refusal refusal) {
+      this.refusal = refusal;
+    }
+  }
+
   private final Peers peers;
   private final SlotLocks locks;
-  private final PeerClient client;
+  private final PeerCalls client;
   private final IdAllocator epochs;
   private final BooleanSupplier serving;
   private final BooleanSupplier leaseHeld;
-  private final MeterRegistry meters;
+  private final Map<Outcome, Counter> refusals = new EnumMap<>(Outcome.class);
   private final String node;
   /** Epochs this node took for slots during its current serving period; cleared when it stops serving. */
   private final Map<Integer, Long> slotEpochs = new HashMap<>();
@@ -38,7 +53,7 @@ public final class Replicator {
    * @param serving whether the node takes new writes (caught up, holding its lease, not leaving)
    * @param leaseHeld whether its lease is still held: checked again before acknowledging
    */
-  public Replicator(Peers peers, SlotLocks locks, PeerClient client, IdAllocator epochs, BooleanSupplier serving,
+  public Replicator(Peers peers, SlotLocks locks, PeerCalls client, IdAllocator epochs, BooleanSupplier serving,
       BooleanSupplier leaseHeld, MeterRegistry meters) {
     this.peers = peers;
     this.locks = locks;
@@ -46,8 +61,12 @@ public final class Replicator {
     this.epochs = epochs;
     this.serving = serving;
     this.leaseHeld = leaseHeld;
-    this.meters = meters;
     this.node = peers.self();
+    for (Outcome o : Outcome.values()) {
+      refusals.put(o, Counter.builder("shardgate.writes.refused").tag("node", node)
+          .tag("reason", o.name().toLowerCase(Locale.ROOT))
+          .description("Client writes this node refused or could not acknowledge").register(meters));
+    }
   }
 
   /** Forget this node's epochs: the next write of each slot takes a new one (after a lapse or a restart). */
@@ -58,13 +77,13 @@ public final class Replicator {
   public Future<Change> write(int slot, LongFunction<Future<Change>> action) {
     return locks.run(slot, () -> {
       if (!serving.getAsBoolean()) {
-        return refused("not_serving", new WriteRefused(WriteRefused.Reason.NOT_SERVING, node + " is not serving writes now"));
+        return refused(Outcome.NOT_SERVING, node + " is not serving writes now");
       }
       Ownership ownership = peers.ownership(slot);
       if (ownership.kind() != Ownership.Kind.PRIMARY) {
         String why = ownership.kind() == Ownership.Kind.NOT_REPLICA ? node + " holds no replica of slot " + slot
             : ownership.blocker() + " is ahead of " + node + " for slot " + slot + " and live";
-        return refused("not_primary", new WriteRefused(WriteRefused.Reason.NOT_PRIMARY, why));
+        return refused(Outcome.NOT_PRIMARY, why);
       }
       return applyLocally(slot, action, true).compose(change -> replicate(change, ownership.targets()));
     });
@@ -99,21 +118,18 @@ public final class Replicator {
     }
     return Future.all(pushes).transform(ar -> {
       if (ar.failed()) {
-        return refused("replica_failed", new WriteRefused(WriteRefused.Reason.UNACKNOWLEDGED,
-            "the write was not confirmed by every replica: " + ar.cause().getMessage()));
+        return refused(Outcome.REPLICA_FAILED, "the write was not confirmed by every replica: " + ar.cause().getMessage());
       }
       if (!leaseHeld.getAsBoolean()) {
         // The lease lapsed while the write was in flight: another node may be primary now.
-        return refused("lease_lapsed", new WriteRefused(WriteRefused.Reason.UNACKNOWLEDGED,
-            node + " lost its lease during the write"));
+        return refused(Outcome.LEASE_LAPSED, node + " lost its lease during the write");
       }
       return Future.succeededFuture(change);
     });
   }
 
-  private <T> Future<T> refused(String reason, WriteRefused e) {
-    Counter.builder("shardgate.writes.refused").tag("node", node).tag("reason", reason)
-        .description("Client writes this node refused or could not acknowledge").register(meters).increment();
-    return Future.failedFuture(e);
+  private <T> Future<T> refused(Outcome outcome, String why) {
+    refusals.get(outcome).increment();
+    return Future.failedFuture(new WriteRefused(outcome.refusal, why));
   }
 }

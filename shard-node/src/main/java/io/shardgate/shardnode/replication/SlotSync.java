@@ -22,13 +22,13 @@ import java.util.Map;
 public final class SlotSync {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SlotSync.class);
   private final RecordStore store;
-  private final PeerClient client;
+  private final PeerCalls client;
   private final int batch;
   private final Counter applied;
   private final Counter fullCopies;
   private final Counter repaired;
 
-  public SlotSync(RecordStore store, PeerClient client, int batch, String node, MeterRegistry meters) {
+  public SlotSync(RecordStore store, PeerCalls client, int batch, String node, MeterRegistry meters) {
     this.store = store;
     this.client = client;
     this.batch = batch;

@@ -1,22 +1,20 @@
 package io.shardgate.shardnode.replication;
 
+import io.shardgate.cluster.protocol.Refusal;
+
 /**
- * A client write this node did not take: {@code NOT_PRIMARY} (another replica is ahead and live, or
- * this node does not hold the slot: the gateway re-routes, nothing was applied), {@code NOT_SERVING}
- * (no lease, catching up or leaving: nothing was applied) or {@code UNACKNOWLEDGED} (applied here but a
- * replica did not confirm it: the outcome is unknown to the client and repaired by catch-up).
+ * A client request this node did not take, or took without being able to acknowledge it: the
+ * {@link Refusal} says which, with its status and whether another replica may be asked.
  */
 public final class WriteRefused extends RuntimeException {
-  public enum Reason { NOT_PRIMARY, NOT_SERVING, UNACKNOWLEDGED }
+  private final Refusal refusal;
 
-  private final Reason reason;
-
-  public WriteRefused(Reason reason, String message) {
+  public WriteRefused(Refusal refusal, String message) {
     super(message, null, false, false);
-    this.reason = reason;
+    this.refusal = refusal;
   }
 
-  public Reason reason() {
-    return reason;
+  public Refusal refusal() {
+    return refusal;
   }
 }
