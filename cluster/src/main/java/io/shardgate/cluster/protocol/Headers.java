@@ -10,6 +10,8 @@ public final class Headers {
   public static final String RECORD_VERSION = "X-Record-Version";
   /** Why a node refused a request it did not apply (a {@link Refusal} code). */
   public static final String REFUSAL = "X-Shardgate-Refusal";
+  /** The shard node that sent a replication call (node → node). */
+  public static final String SOURCE_NODE = "X-Source-Node";
   /** Correlates a client request with the internal calls it caused; echoed to the client. */
   public static final String REQUEST_ID = "X-Request-Id";
   /** How the gateway answered a read: HIT, MISS or BYPASS. */

@@ -118,7 +118,7 @@ public final class PeerClient implements PeerCalls {
 
   private Future<Response> call(MemberInfo peer, HttpMethod method, String uri, Buffer body, long deadlineMs) {
     RequestOptions options = new RequestOptions().setMethod(method).setHost(peer.host()).setPort(peer.port()).setURI(uri)
-        .setIdleTimeout(deadlineMs).putHeader(Wire.SOURCE_NODE, self);
+        .setIdleTimeout(deadlineMs).putHeader(Headers.SOURCE_NODE, self);
     if (body != null) {
       options.putHeader(Headers.CONTENT_TYPE, Headers.JSON);
     }

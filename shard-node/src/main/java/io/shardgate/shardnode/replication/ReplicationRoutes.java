@@ -51,7 +51,7 @@ public final class ReplicationRoutes {
       Problem.badRequest("not an oplog entry: " + e.getMessage()).send(ctx.response());
       return;
     }
-    MemberInfo sender = peers.member(String.valueOf(ctx.request().getHeader(Wire.SOURCE_NODE)));
+    MemberInfo sender = peers.member(String.valueOf(ctx.request().getHeader(Headers.SOURCE_NODE)));
     locks.run(entry.slot(), () -> store.apply(entry).recover(e -> {
       if (e instanceof StoreException.Gap && sender != null) {
         // Missed entries (e.g. pushed while this node was catching up): pull them from the sender.

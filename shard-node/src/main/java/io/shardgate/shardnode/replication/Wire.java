@@ -14,12 +14,6 @@ import java.util.List;
 final class Wire {
   private Wire() {}
 
-  /**
-   * The sending node's id on a push, so a replica that finds a gap pulls the missing entries from it.
-   * Only shard nodes send and read it; it belongs in {@code protocol.Headers} once that is edited next.
-   */
-  static final String SOURCE_NODE = "X-Source-Node";
-
   static JsonArray position(SlotPosition p) {
     return new JsonArray().add(p.epoch()).add(p.seq());
   }
