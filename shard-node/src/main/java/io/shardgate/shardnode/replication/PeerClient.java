@@ -113,9 +113,11 @@ public final class PeerClient {
     if (body != null) {
       options.putHeader("content-type", "application/json");
     }
+    // Read the body in the same step that receives the response: chained after it instead, from a
+    // caller off the request's event loop, it may be attached after the response ended and never complete.
     return client.request(options)
-        .compose(req -> body == null ? req.send() : req.send(body))
-        .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), b)))
+        .compose(req -> (body == null ? req.send() : req.send(body))
+            .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), b))))
         .timeout(deadlineMs, TimeUnit.MILLISECONDS);
   }
 
