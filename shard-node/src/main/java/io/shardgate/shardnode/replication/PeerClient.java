@@ -122,9 +122,11 @@ public final class PeerClient implements PeerCalls {
     if (body != null) {
       options.putHeader(Headers.CONTENT_TYPE, Headers.JSON);
     }
+    // Read the body in the same step that receives the response: chained after it instead, from a
+    // caller off the request's event loop, it may be attached after the response ended and never complete.
     return client.request(options)
-        .compose(req -> body == null ? req.send() : req.send(body))
-        .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), b)))
+        .compose(req -> (body == null ? req.send() : req.send(body))
+            .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), b))))
         .timeout(deadlineMs, TimeUnit.MILLISECONDS);
   }
 
