@@ -24,11 +24,11 @@ public final class CollectionCache {
   private final CacheClient client;
   private final ReadCoalescer<BackendResponse> coalescer;
   private final WriteFence fence;
-  private final ReadCoalescer<CacheClient.Entry> lookups;
+  private final ReadCoalescer<Lookup> lookups;
   private final CacheMetrics metrics;
 
   CollectionCache(Settings.Collection collection, RoutingTable routing, CacheClient client, ReadCoalescer<BackendResponse> coalescer,
-      WriteFence fence, ReadCoalescer<CacheClient.Entry> lookups, CacheMetrics metrics) {
+      WriteFence fence, ReadCoalescer<Lookup> lookups, CacheMetrics metrics) {
     this.collection = collection.name();
     this.settings = collection.cache();
     this.routing = routing;
@@ -50,20 +50,22 @@ public final class CollectionCache {
     }
     MemberInfo node = CachePlacement.choose(routing.current().view(), collection, key);
     if (node == null) {
-      return bypass(caller, key, shardRead, "no_cache_node");
+      return bypass(caller, key, shardRead, "no_cache_node", coalescer.tick());
     }
     long floor = fence.floor(collection, key);
+    long askedAt = coalescer.tick();
     return lookup(caller, node, key).transform(ar -> {
       if (ar.failed()) {
-        return bypass(caller, key, shardRead, ar.cause() instanceof CacheUnavailable cu ? cu.reason() : "closed");
+        return bypass(caller, key, shardRead, ar.cause() instanceof CacheUnavailable cu ? cu.reason() : "closed",
+            askedAt);
       }
-      CacheClient.Entry entry = ar.result();
+      CacheClient.Entry entry = ar.result().entry();
       if (entry == null) {
         metrics.miss();
-        return miss(caller, node, key, shardRead);
+        return miss(caller, node, key, shardRead, ar.result().askedAt());
       }
       if (entry.version() < floor || !fence.allows(collection, key, entry.version())) {
-        return bypass(caller, key, shardRead, "invalidating");
+        return bypass(caller, key, shardRead, "invalidating", ar.result().askedAt());
       }
       metrics.hit();
       return Future.succeededFuture(new CacheRead(null, CacheRead.Status.HIT, new CacheRead.Hit(entry.version(), entry.body(), node.id())));
@@ -75,7 +77,7 @@ public final class CollectionCache {
    * answered from a cache (bypass reason {@code request}). A collection without cache reads as {@link #read} does.
    */
   public Future<CacheRead> readPastCache(Context caller, String key, Supplier<Future<BackendResponse>> shardRead) {
-    return settings.enabled() ? bypass(caller, key, shardRead, "request") : read(caller, key, shardRead);
+    return settings.enabled() ? bypass(caller, key, shardRead, "request", coalescer.tick()) : read(caller, key, shardRead);
   }
 
   /**
@@ -146,8 +148,9 @@ public final class CollectionCache {
     });
   }
 
-  private Future<CacheRead> miss(Context caller, MemberInfo node, String key, Supplier<Future<BackendResponse>> shardRead) {
-    ReadCoalescer.Joined<BackendResponse> read = coalescer.read(caller, collection, key, shardRead, true);
+  private Future<CacheRead> miss(Context caller, MemberInfo node, String key, Supplier<Future<BackendResponse>> shardRead,
+      long askedAt) {
+    ReadCoalescer.Joined<BackendResponse> read = coalescer.read(caller, collection, key, shardRead, true, askedAt);
     if (!read.leader()) {
       metrics.coalesced();
     } else {
@@ -161,12 +164,13 @@ public final class CollectionCache {
     return read.response().map(r -> CacheRead.fromShard(r, CacheRead.Status.MISS));
   }
 
-  private Future<CacheRead> bypass(Context caller, String key, Supplier<Future<BackendResponse>> shardRead, String reason) {
+  private Future<CacheRead> bypass(Context caller, String key, Supplier<Future<BackendResponse>> shardRead, String reason,
+      long askedAt) {
     metrics.bypass(reason);
     // A slow or overloaded cache (a burst of requests) is when the shards need shielding most: keep a
     // found record shared for a lookup deadline, as on the miss path. Other bypasses share only in flight.
     boolean burst = reason.equals("timeout") || reason.equals("overload");
-    ReadCoalescer.Joined<BackendResponse> read = coalescer.read(caller, collection, key, shardRead, burst);
+    ReadCoalescer.Joined<BackendResponse> read = coalescer.read(caller, collection, key, shardRead, burst, askedAt);
     if (!read.leader()) {
       metrics.coalesced();
     } else if (burst) {
@@ -176,14 +180,17 @@ public final class CollectionCache {
   }
 
   /**
-   * A found record stays shared a lookup deadline longer: requests whose cache lookup started before
-   * the fill landed (and missed, or timed out) join it instead of reading the shard again. Anything
-   * else (404, failure) stops being shared at once. An acknowledged write stops the sharing anyway.
+   * A found record stays shared for requests that asked the cache before the fill landed (and missed,
+   * or timed out): they join it instead of reading the shard again, however late their miss is handled
+   * on a busy event loop. A request that asked after the fill landed and still missed reads afresh. The
+   * timer only bounds memory: past the request deadline no earlier request is still waiting. Anything
+   * else (404, failure) stops being shared at once; an acknowledged write stops the sharing anyway.
    */
   private void releaseLater(Context caller, String key, Future<BackendResponse> shared,
       io.vertx.core.AsyncResult<BackendResponse> result) {
     if (result.succeeded() && result.result().status() == 200) {
-      caller.owner().setTimer(client.lookupTimeoutMs(), t -> coalescer.release(collection, key, shared));
+      coalescer.landed(collection, key, shared);
+      caller.owner().setTimer(coalescer.keepMs(), t -> coalescer.release(collection, key, shared));
     } else {
       coalescer.release(collection, key, shared);
     }
@@ -195,10 +202,16 @@ public final class CollectionCache {
    * request still judges the shared answer against its own fence floor, and shares only a lookup of
    * its own era (see {@link WriteFence#era()}).
    */
-  private Future<CacheClient.Entry> lookup(Context caller, MemberInfo node, String key) {
+  private Future<Lookup> lookup(Context caller, MemberInfo node, String key) {
     String scope = fence.era() + "\u0000" + node.id() + "\u0000" + collection;
-    return lookups.read(caller, scope, key, () -> client.get(node, collection, key)).response();
+    return lookups.read(caller, scope, key, () -> {
+      long askedAt = coalescer.tick();
+      return client.get(node, collection, key).map(entry -> new Lookup(entry, askedAt));
+    }).response();
   }
+
+  /** A cache node's answer (null on a miss) and when the lookup that got it asked, on the shard reads' clock. */
+  record Lookup(CacheClient.Entry entry, long askedAt) {}
 
   /** Only a found record is cached; a 404 is not (a later create invalidates anyway). */
   private Future<Void> fill(MemberInfo node, String key, BackendResponse resp) {

@@ -19,7 +19,7 @@ public final class GatewayCache {
   private final ReadCoalescer<BackendResponse> coalescer;
   private final WriteFence fence;
   /** Cache lookups in flight, shared by every verticle (one per record at a time). */
-  private final ReadCoalescer<CacheClient.Entry> lookups;
+  private final ReadCoalescer<CollectionCache.Lookup> lookups;
 
   private GatewayCache(RoutingTable routing, MeterRegistry meters, CacheClient.Options options, long maxReadMs,
       Clock clock) {

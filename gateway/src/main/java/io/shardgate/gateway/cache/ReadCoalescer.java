@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -17,7 +18,19 @@ final class ReadCoalescer<T> {
   /** The shared read and whether this request started it (and so owns the fill that follows). */
   record Joined<T>(Future<T> response, boolean leader, Future<T> shared) {}
 
-  private final ConcurrentHashMap<String, Future<T>> inFlight = new ConcurrentHashMap<>();
+  /** A read and, once its result was put where later lookups find it (filled), the tick it landed at. */
+  private static final class Shared<T> {
+    final Future<T> future;
+    volatile long landedAt;
+
+    Shared(Future<T> future) {
+      this.future = future;
+    }
+  }
+
+  private final ConcurrentHashMap<String, Shared<T>> inFlight = new ConcurrentHashMap<>();
+  /** A logical clock: orders "a lookup was asked" against "a result landed" without wall time. */
+  private final AtomicLong ticks = new AtomicLong();
   private final long maxReadMs;
 
   /** @param maxReadMs a read still running after this stops being shared (the request deadline) */
@@ -25,26 +38,41 @@ final class ReadCoalescer<T> {
     this.maxReadMs = maxReadMs;
   }
 
+  /** Now, on this coalescer's logical clock: take it before asking the cache. */
+  long tick() {
+    return ticks.get();
+  }
+
+  /** How long a landed result may stay kept: the request deadline, after which no earlier request waits. */
+  long keepMs() {
+    return maxReadMs;
+  }
+
   /**
    * Joins the read of this record in flight, or starts one with {@code read}. Call on the request's
    * event loop; {@code caller} is that request's context.
    */
   Joined<T> read(Context caller, String collection, String key, Supplier<Future<T>> read) {
-    return read(caller, collection, key, read, false);
+    return read(caller, collection, key, read, false, tick());
   }
 
   /**
    * @param keepUntilReleased keep sharing the completed result until {@link #release} (the leader fills
    *     the cache with it; meanwhile later misses would otherwise read the shard again). An acknowledged
    *     write of the record still stops the sharing at once ({@link #forget}).
+   * @param askedAt the {@link #tick()} at which the request asked the cache: a kept result that landed
+   *     before then is not joined (the request looked after the fill and still missed, so it reads
+   *     afresh); one that landed after is, however late the request's miss is processed
    */
-  Joined<T> read(Context caller, String collection, String key, Supplier<Future<T>> read, boolean keepUntilReleased) {
+  Joined<T> read(Context caller, String collection, String key, Supplier<Future<T>> read, boolean keepUntilReleased,
+      long askedAt) {
     String id = id(collection, key);
     Promise<T> promise = Promise.promise();
-    Future<T> mine = promise.future();
-    Future<T> running = inFlight.putIfAbsent(id, mine);
-    if (running != null) {
-      return new Joined<>(onCallerLoop(caller, running), false, running);
+    Shared<T> mine = new Shared<>(promise.future());
+    Shared<T> joined = inFlight.compute(id, (k, running) -> running != null
+        && (running.landedAt == 0 || askedAt < running.landedAt) ? running : mine);
+    if (joined != mine) {
+      return new Joined<>(onCallerLoop(caller, joined.future), false, joined.future);
     }
     start(read).timeout(maxReadMs, TimeUnit.MILLISECONDS).onComplete(ar -> {
       // Removed before anyone hears the result (unless kept for the fill, or failed): a request
@@ -54,12 +82,23 @@ final class ReadCoalescer<T> {
       }
       promise.handle(ar);
     });
-    return new Joined<>(onCallerLoop(caller, mine), true, mine);
+    return new Joined<>(onCallerLoop(caller, mine.future), true, mine.future);
   }
 
-  /** The leader is done with a result it kept shared (its fill landed or failed). */
+  /**
+   * The leader put its kept result where lookups find it (its fill landed): from now on only requests
+   * that asked the cache before this moment join it. Call {@link #release} within {@link #keepMs()}.
+   */
+  void landed(String collection, String key, Future<T> shared) {
+    Shared<T> running = inFlight.get(id(collection, key));
+    if (running != null && running.future == shared) {
+      running.landedAt = ticks.incrementAndGet();
+    }
+  }
+
+  /** The leader is done with a result it kept shared. */
   void release(String collection, String key, Future<T> shared) {
-    inFlight.remove(id(collection, key), shared);
+    inFlight.computeIfPresent(id(collection, key), (k, running) -> running.future == shared ? null : running);
   }
 
   /**
