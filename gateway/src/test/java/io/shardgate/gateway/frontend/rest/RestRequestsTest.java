@@ -3,13 +3,12 @@ package io.shardgate.gateway.frontend.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.shardgate.cluster.protocol.RecordVersions;
 import io.shardgate.gateway.http.ProblemException;
 import io.shardgate.gateway.records.IfMatch;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 
-/** The request parts the REST front end reads itself: If-Match, If-None-Match, the JSON body and its type. */
+/** The request parts the REST front end reads itself: If-Match, the JSON body and its type. */
 class RestRequestsTest {
   @Test
   void ifMatchTakesExactlyOneVersionTagOrStar() {
@@ -21,14 +20,6 @@ class RestRequestsTest {
       assertThatThrownBy(() -> RestRequests.ifMatch(bad)).as(bad).isInstanceOfSatisfying(ProblemException.class,
           e -> assertThat(e.problem().type()).isEqualTo("bad-precondition"));
     }
-  }
-
-  @Test
-  void ifNoneMatchAcceptsListsAndStar() {
-    assertThat(RecordVersions.noneMatchHits("\"1\", \"3\"", "\"3\"")).isTrue();
-    assertThat(RecordVersions.noneMatchHits("W/\"3\"", "\"3\"")).isTrue();
-    assertThat(RecordVersions.noneMatchHits("*", "\"3\"")).isTrue();
-    assertThat(RecordVersions.noneMatchHits("\"2\"", "\"3\"")).isFalse();
   }
 
   @Test
