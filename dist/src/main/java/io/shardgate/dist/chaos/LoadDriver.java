@@ -1,5 +1,6 @@
 package io.shardgate.dist.chaos;
 
+import io.shardgate.cluster.protocol.Headers;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -218,7 +219,7 @@ public final class LoadDriver {
     try {
       HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
       return new Answer(r.statusCode(), r.body(), r.headers().firstValue("etag").orElse(""),
-          r.headers().firstValue("x-cache").orElse("-") + " from " + r.headers().firstValue("x-served-by").orElse("?"));
+          r.headers().firstValue(Headers.CACHE).orElse("-") + " from " + r.headers().firstValue(Headers.SERVED_BY).orElse("?"));
     } catch (IOException e) {
       return new Answer(-1, e.toString(), "", "");
     } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package io.shardgate.dist.chaos;
 
+import io.shardgate.cluster.protocol.InternalPaths;
 import io.shardgate.cluster.placement.Node;
 import io.shardgate.cluster.placement.Placement;
 import io.shardgate.cluster.placement.SlotTable;
@@ -33,7 +34,7 @@ public final class ReplicaCheck {
       JsonObject m = list.getJsonObject(i);
       if ("shard".equals(m.getString("role"))) {
         nodes.add(new Node(m.getString("id"), m.getDouble("weight")));
-        checksums.put(m.getString("id"), get("http://" + m.getString("address") + "/admin/checksums", null)
+        checksums.put(m.getString("id"), get("http://" + m.getString("address") + InternalPaths.NODE_CHECKSUMS, null)
             .getJsonObject("slots"));
       }
     }
