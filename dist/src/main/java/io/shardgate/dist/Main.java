@@ -102,13 +102,17 @@ public final class Main {
       }
     }
     ShardgateVertx runtime = ShardgateVertx.create();
-    Future<?> started = switch (command) {
-      case "dev" -> DevMode.start(runtime, settings);
-      case "gateway" -> Roles.gateway(runtime, settings);
-      case "shard-node" -> Roles.shardNode(runtime, settings, requireId(id, command));
-      case "cache-node" -> Roles.cacheNode(runtime, settings, requireId(id, command));
-      default -> Future.failedFuture(new IllegalArgumentException("unknown command '" + command + "'\n" + USAGE));
-    };
+    String nodeId = id;
+    Future<?> started = runtime.warmUp().compose(v -> {
+      Future<?> deployed = switch (command) {
+        case "dev" -> DevMode.start(runtime, settings);
+        case "gateway" -> Roles.gateway(runtime, settings);
+        case "shard-node" -> Roles.shardNode(runtime, settings, requireId(nodeId, command));
+        case "cache-node" -> Roles.cacheNode(runtime, settings, requireId(nodeId, command));
+        default -> Future.failedFuture(new IllegalArgumentException("unknown command '" + command + "'\n" + USAGE));
+      };
+      return deployed.mapEmpty();
+    });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(runtime), "shardgate-shutdown"));
     try {
       started.await(120, TimeUnit.SECONDS);

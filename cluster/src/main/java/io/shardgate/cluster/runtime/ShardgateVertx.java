@@ -2,8 +2,10 @@ package io.shardgate.cluster.runtime;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -47,6 +49,17 @@ public final class ShardgateVertx {
         .setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS);
     Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
     return new ShardgateVertx(vertx, registry);
+  }
+
+  /**
+   * Binds and closes one throwaway listener on loopback before the roles deploy. Vert.x binds servers
+   * under one process-wide lock, and the first bind of a cold JVM loads the transport's classes while
+   * holding it: when several verticles listen at once (dev mode runs seven), the other event loops wait
+   * behind that class loading long enough to trip the blocked-thread check. After this, binds are quick.
+   */
+  public Future<Void> warmUp() {
+    return vertx.createHttpServer().requestHandler(request -> request.response().setStatusCode(503).end())
+        .listen(0, "127.0.0.1").compose(HttpServer::close);
   }
 
   public Vertx vertx() {

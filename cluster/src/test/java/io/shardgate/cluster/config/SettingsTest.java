@@ -52,6 +52,7 @@ class SettingsTest {
   private static Settings.Shardgate load(List<String> sets) {
     try {
       Path file = Files.createTempFile("settings", ".json");
+      file.toFile().deleteOnExit();
       Files.writeString(file, "{}");
       return ConfigLoader.load(file, Map.of(), sets);
     } catch (java.io.IOException e) {
