@@ -100,10 +100,9 @@ final class NodeAnswers {
     return new RecordResult.Unavailable(reason, detail(resp), unknown, resp.header(Headers.SERVED_BY), cache);
   }
 
-  /** The version the node answered with; the bare header first, which costs no substring. */
+  /** The version the node answered with (the codec tries the bare header before the ETag). */
   private static Long version(BackendResponse resp) {
-    Long v = RecordVersions.parse(resp.header(Headers.RECORD_VERSION));
-    return v != null ? v : RecordVersions.of(resp::header);
+    return RecordVersions.of(resp::header);
   }
 
   /** The detail of the node's problem body, or a plain statement of its status. */
