@@ -8,6 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS="${1:-3}"
+# The cluster of scripts/cluster.sh keeps its admin token here (the chaos tool reads placement with it).
+[[ -f run/admin-token ]] && export SHARDGATE_ADMIN_TOKEN_FILE=run/admin-token
 if ! curl -fsS -o /dev/null http://127.0.0.1:8080/health/ready 2>/dev/null; then
   bash scripts/cluster.sh up
 fi

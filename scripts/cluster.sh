@@ -8,7 +8,14 @@
 #   scripts/cluster.sh start ID      start one node (e.g. after killing it)
 #   scripts/cluster.sh stop ID [-9]  stop one node gracefully, or kill -9 it
 #
-# Environment: SHARDGATE_CONFIG (default conf/shardgate.json), JAVA_OPTS (default -Xms256m -Xmx512m).
+# The internal plane is authenticated with mutual TLS: on the first `up` this writes a cluster CA and a
+# certificate per process under run/tls/ (java -jar shardgate.jar certs) and a random admin token to
+# run/admin-token; nodes then answer only on https:// and only to holders of those certificates:
+#   curl --cacert run/tls/ca.pem --cert run/tls/tools.pem --key run/tls/tools-key.pem https://127.0.0.1:9101/admin/status
+#   curl -H "authorization: Bearer $(cat run/admin-token)" http://127.0.0.1:8080/admin/members
+#
+# Environment: SHARDGATE_CONFIG (default conf/shardgate.json), JAVA_OPTS (default -Xms256m -Xmx512m),
+# SHARDGATE_INSECURE=true (no internal authentication, plain HTTP, the default admin token: loopback only).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -16,6 +23,10 @@ cd "$ROOT"
 CONFIG="${SHARDGATE_CONFIG:-conf/shardgate.json}"
 JAR="dist/target/shardgate.jar"
 RUN="run"
+TLS="$RUN/tls"
+INSECURE="${SHARDGATE_INSECURE:-false}"
+# Every process of this script reads the admin token from the file (never from the command line).
+[[ "$INSECURE" == true ]] || export SHARDGATE_ADMIN_TOKEN_FILE="$RUN/admin-token"
 JAVA_OPTS="${JAVA_OPTS:--Xms256m -Xmx512m -XX:+UseParallelGC}"
 READY_TIMEOUT="${READY_TIMEOUT:-60}"
 
@@ -33,6 +44,33 @@ processes() {
   java -jar "$JAR" nodes --config "$CONFIG"
 }
 
+# The cluster CA, a certificate per process and the admin token, made once and kept under run/.
+credentials() {
+  [[ "$INSECURE" == true ]] && { echo "SHARDGATE_INSECURE=true: internal calls are NOT authenticated (loopback only)"; return; }
+  if [[ ! -s "$RUN/admin-token" ]]; then
+    (umask 077 && od -An -tx1 -N24 /dev/urandom | tr -d ' \n' >"$RUN/admin-token")
+    echo "wrote a new admin token to $RUN/admin-token"
+  fi
+  if [[ ! -f "$TLS/ca.pem" || ! -f "$TLS/gateway.pem" ]]; then
+    echo "writing the cluster CA and member certificates to $TLS/ ..."
+    java -jar "$JAR" certs --config "$CONFIG" --out "$TLS" >/dev/null
+  fi
+}
+
+# Readiness URL options of a process: the gateway's public listener is plain HTTP; nodes speak TLS
+# (health needs no client certificate, only the CA to check the node's).
+health_url() { # role port
+  if [[ "$1" == gateway || "$INSECURE" == true ]]; then
+    echo "http://127.0.0.1:$2/health/ready"
+  else
+    echo "https://127.0.0.1:$2/health/ready"
+  fi
+}
+
+ready() { # role port
+  curl -fsS -o /dev/null --cacert "$TLS/ca.pem" "$(health_url "$1" "$2")" 2>/dev/null
+}
+
 pid_alive() { [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; }
 
 start_one() {
@@ -43,6 +81,7 @@ start_one() {
   fi
   local args=("$role" --config "$CONFIG")
   [[ "$role" != gateway ]] && args+=(--id "$id")
+  [[ "$INSECURE" == true ]] && args+=(--insecure)
   # shellcheck disable=SC2086
   nohup java $JAVA_OPTS -jar "$JAR" "${args[@]}" >>"$RUN/$id.log" 2>&1 &
   echo $! >"$pidfile"
@@ -51,8 +90,8 @@ start_one() {
 }
 
 wait_ready() {
-  local id="$1" port="$2" deadline=$((SECONDS + READY_TIMEOUT))
-  until curl -fsS -o /dev/null "http://127.0.0.1:$port/health/ready" 2>/dev/null; do
+  local role="$1" id="$2" port="$3" deadline=$((SECONDS + READY_TIMEOUT))
+  until ready "$role" "$port"; do
     pid_alive "$(cat "$RUN/$id.pid")" || die "$id exited during start; last lines of $RUN/$id.log:
 $(tail -n 20 "$RUN/$id.log")"
     ((SECONDS < deadline)) || die "$id not ready on port $port after ${READY_TIMEOUT}s; see $RUN/$id.log"
@@ -66,19 +105,21 @@ up() {
   bash scripts/redis-up.sh
   bash scripts/db-setup.sh
   build_if_needed
+  credentials
   local lines
   lines="$(processes)"
   echo "starting shard and cache nodes, then the gateway ..."
   while read -r role id port; do [[ "$role" != gateway ]] && start_one "$role" "$id" "$port"; done <<<"$lines"
-  while read -r role id port; do [[ "$role" != gateway ]] && wait_ready "$id" "$port"; done <<<"$lines"
+  while read -r role id port; do [[ "$role" != gateway ]] && wait_ready "$role" "$id" "$port"; done <<<"$lines"
   while read -r role id port; do [[ "$role" == gateway ]] && start_one "$role" "$id" "$port"; done <<<"$lines"
-  while read -r role id port; do [[ "$role" == gateway ]] && wait_ready "$id" "$port"; done <<<"$lines"
+  while read -r role id port; do [[ "$role" == gateway ]] && wait_ready "$role" "$id" "$port"; done <<<"$lines"
   local gw_port
   gw_port="$(awk '$1=="gateway"{print $3}' <<<"$lines")"
   echo
   echo "Shardgate cluster is up: http://127.0.0.1:$gw_port/v1/expenses"
   echo "  try: curl -i -X POST http://127.0.0.1:$gw_port/v1/expenses -H 'content-type: application/json' \\"
   echo "         -d '{\"id\":1,\"name\":\"Ada\",\"email\":\"ada@example.com\",\"category\":\"travel\",\"estimated_costs\":\"120\",\"submit_date\":\"01-02-2026\"}'"
+  [[ "$INSECURE" == true ]] || echo "  admin: curl -H \"authorization: Bearer \$(cat $RUN/admin-token)\" http://127.0.0.1:$gw_port/admin/members"
   echo "  status: scripts/cluster.sh status    stop: scripts/cluster.sh down"
 }
 
@@ -126,7 +167,7 @@ status() {
     pid="$(cat "$RUN/$id.pid" 2>/dev/null || echo -)"
     if ! pid_alive "$pid"; then
       state="stopped"
-    elif curl -fsS -o /dev/null "http://127.0.0.1:$port/health/ready" 2>/dev/null; then
+    elif ready "$role" "$port"; then
       state="ready"
     else
       state="running, not ready"
@@ -145,8 +186,10 @@ case "${1:-}" in
     line="$(processes | awk -v id="$2" '$2==id')"
     [[ -n "$line" ]] || die "no node '$2' in $CONFIG"
     read -r role id port <<<"$line"
+    build_if_needed
+    credentials
     start_one "$role" "$id" "$port"
-    wait_ready "$id" "$port"
+    wait_ready "$role" "$id" "$port"
     ;;
   stop)
     [[ -n "${2:-}" ]] || die "usage: cluster.sh stop ID [-9]"

@@ -11,6 +11,7 @@ import io.shardgate.cluster.http.Problem;
 import io.shardgate.cluster.membership.Registry;
 import io.shardgate.cluster.membership.Role;
 import io.shardgate.cluster.presence.NodePresence;
+import io.shardgate.cluster.security.MemberAuth;
 import io.shardgate.cluster.time.Clock;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -34,25 +35,27 @@ public final class CacheNodeVerticle extends VerticleBase {
   private final PrometheusMeterRegistry meters;
   private final CacheLimits limits;
   private final Clock clock;
+  private final MemberAuth auth;
   private HttpServer server;
   private NodePresence presence;
   private CacheMeters cacheMeters;
 
   /** A node with the configured limits ({@code cacheStore}), measuring TTLs on the monotonic clock. */
   public CacheNodeVerticle(Settings.Shardgate config, Settings.Node self, Registry registry,
-      PrometheusMeterRegistry meters) {
-    this(config, self, registry, meters, CacheLimits.of(config.cacheStore()), Clock.monotonic());
+      PrometheusMeterRegistry meters, MemberAuth auth) {
+    this(config, self, registry, meters, CacheLimits.of(config.cacheStore()), Clock.monotonic(), auth);
   }
 
   /** @param clock what TTLs are measured on (tests move it instead of sleeping) */
   public CacheNodeVerticle(Settings.Shardgate config, Settings.Node self, Registry registry,
-      PrometheusMeterRegistry meters, CacheLimits limits, Clock clock) {
+      PrometheusMeterRegistry meters, CacheLimits limits, Clock clock, MemberAuth auth) {
     this.config = config;
     this.self = self;
     this.registry = registry;
     this.meters = meters;
     this.limits = limits;
     this.clock = clock;
+    this.auth = auth;
   }
 
   @Override
@@ -67,10 +70,11 @@ public final class CacheNodeVerticle extends VerticleBase {
           return Future.succeededFuture();
         }, () -> { }, () -> { });
     Router router = Router.router(vertx);
+    router.route().handler(auth.guard(meters, self.id()));
     OpsRoutes.mount(router, self.id(), meters, presence::notReadyReason);
     CacheRoutes.mount(router, cache, limits);
     answerErrorsAsProblems(router);
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(self.host()).setPort(self.port()))
+    server = vertx.createHttpServer(auth.secure(new HttpServerOptions().setHost(self.listenHost()).setPort(self.port())))
         .requestHandler(router);
     return server.listen().compose(s -> presence.start())
         .onSuccess(v -> LOG.info("cache node {} serving on {}:{} ({} bytes, {} per entry, default TTL {} ms)",

@@ -5,6 +5,7 @@ import io.shardgate.cluster.config.Settings;
 import io.shardgate.cluster.ids.IdAllocator;
 import io.shardgate.cluster.membership.Registry;
 import io.shardgate.cluster.runtime.ShardgateVertx;
+import io.shardgate.cluster.security.MemberAuth;
 import io.shardgate.gateway.Gateway;
 import io.shardgate.shardnode.ShardNodeVerticle;
 import io.shardgate.shardnode.store.InMemoryRecordStore;
@@ -19,19 +20,20 @@ import java.util.List;
 final class DevMode {
   private DevMode() {}
 
-  static Future<?> start(ShardgateVertx runtime, Settings.Shardgate config) {
+  /** @param auth the internal plane's credentials: a throwaway CA made for this process */
+  static Future<?> start(ShardgateVertx runtime, Settings.Shardgate config, MemberAuth auth) {
     Registry registry = Registry.inProcess();
     IdAllocator ids = IdAllocator.inProcess();
     List<Future<?>> nodes = new ArrayList<>();
     for (Settings.Node node : config.shardNodes()) {
       nodes.add(runtime.vertx().deployVerticle(
-          new ShardNodeVerticle(config, node, registry, ids, InMemoryRecordStore::new, runtime.registry())));
+          new ShardNodeVerticle(config, node, registry, ids, InMemoryRecordStore::new, runtime.registry(), auth)));
     }
     for (Settings.Node node : config.cacheNodes()) {
-      nodes.add(runtime.vertx().deployVerticle(new CacheNodeVerticle(config, node, registry, runtime.registry())));
+      nodes.add(runtime.vertx().deployVerticle(new CacheNodeVerticle(config, node, registry, runtime.registry(), auth)));
     }
     return Future.all(nodes)
-        .compose(v -> Gateway.deploy(runtime, config, registry, ids))
+        .compose(v -> Gateway.deploy(runtime, config, registry, ids, auth))
         .onSuccess(v -> banner(config));
   }
 

@@ -4,6 +4,7 @@ import io.shardgate.cluster.config.ConfigException;
 import io.shardgate.cluster.config.ConfigLoader;
 import io.shardgate.cluster.config.Settings;
 import io.shardgate.cluster.runtime.ShardgateVertx;
+import io.shardgate.cluster.security.MemberAuth;
 import io.vertx.core.Future;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,8 @@ public final class Main {
         shard-node   a shard node (needs Redis and MySQL/MariaDB); requires --id
         cache-node   a cache node (needs Redis); requires --id
         nodes        print "role id port" for every process of the configuration
+        certs        write the cluster CA and a certificate per process of the configuration into --out DIR
+                     (reusing a CA already there); cluster mode's internal plane needs them
         placement    read keys from stdin, print "key slot primary successor" for each (--collection C),
                      computed from the configured shard nodes
         chaos        kill -9 and restart shard nodes of a running scripts/cluster.sh cluster under load,
@@ -35,7 +38,11 @@ public final class Main {
         --id ID             which shardNodes/cacheNodes entry of the configuration this process is
         --set path=value    override one setting, e.g. --set gateway.port=8081 (repeatable)
         --collection NAME   the collection whose keys placement prints
+        --out DIR           where certs writes (certs also takes --id NAME, repeatable, for extra members)
+        --insecure          cluster mode without internal authentication and with any admin token
+                            (loopback experiments only: anyone who reaches a node can read and write it)
       environment: SHARDGATE_REDIS_URL, SHARDGATE_MYSQL_HOST/PORT/USER/PASSWORD, SHARDGATE_ADMIN_TOKEN,
+                   SHARDGATE_ADMIN_TOKEN_FILE, SHARDGATE_INSECURE=true,
                    SHARDGATE_GATEWAY_INSTANCES (gateway verticles; 0 = one per event loop)
       """;
 
@@ -59,6 +66,8 @@ public final class Main {
     Path config = null;
     String id = null;
     String collection = null;
+    Path out = null;
+    List<String> ids = new ArrayList<>();
     List<String> sets = new ArrayList<>();
     int rounds = 3;
     for (int i = 1; i < args.length; i++) {
@@ -66,7 +75,15 @@ public final class Main {
       String value = i + 1 < args.length ? args[i + 1] : null;
       switch (a) {
         case "--config" -> config = Path.of(require(a, value));
-        case "--id" -> id = require(a, value);
+        case "--id" -> {
+          id = require(a, value);
+          ids.add(id);
+        }
+        case "--out" -> out = Path.of(require(a, value));
+        case "--insecure" -> {
+          sets.add("security.insecure=true");
+          i--;
+        }
         case "--collection" -> collection = require(a, value);
         case "--set" -> sets.add(require(a, value));
         case "--rounds" -> rounds = Integer.parseInt(require(a, value));
@@ -83,6 +100,20 @@ public final class Main {
       settings.shardNodes().forEach(n -> System.out.println("shard-node " + n.id() + " " + n.port()));
       settings.cacheNodes().forEach(n -> System.out.println("cache-node " + n.id() + " " + n.port()));
       return 0;
+    }
+    if (command.equals("certs")) {
+      if (out == null) {
+        throw new IllegalArgumentException("certs needs --out DIR");
+      }
+      try {
+        return CertsCommand.run(settings, out, ids, System.out);
+      } catch (java.io.IOException e) {
+        System.err.println("shardgate: certs: " + e);
+        return 1;
+      }
+    }
+    if (command.equals("gateway") || command.equals("shard-node") || command.equals("cache-node")) {
+      ClusterSafety.check(settings, command);
     }
     if (command.equals("placement")) {
       try {
@@ -101,15 +132,24 @@ public final class Main {
         return 1;
       }
     }
+    String nodeId = switch (command) {
+      case "dev" -> null;
+      case "gateway" -> Roles.GATEWAY_ID;
+      case "shard-node", "cache-node" -> requireId(id, command);
+      default -> throw new IllegalArgumentException("unknown command '" + command + "'\n" + USAGE);
+    };
+    // Credentials are read (or, in dev mode, made) and TLS warmed up here on the main thread, where
+    // blocking is fine, before any event loop needs them.
+    MemberAuth auth = command.equals("dev") ? MemberAuth.throwaway(settings.cluster().name())
+        : MemberAuth.configured(settings.security(), nodeId);
+    auth.warmUp();
     ShardgateVertx runtime = ShardgateVertx.create();
-    String nodeId = id;
     Future<?> started = runtime.warmUp().compose(v -> {
       Future<?> deployed = switch (command) {
-        case "dev" -> DevMode.start(runtime, settings);
-        case "gateway" -> Roles.gateway(runtime, settings);
-        case "shard-node" -> Roles.shardNode(runtime, settings, requireId(nodeId, command));
-        case "cache-node" -> Roles.cacheNode(runtime, settings, requireId(nodeId, command));
-        default -> Future.failedFuture(new IllegalArgumentException("unknown command '" + command + "'\n" + USAGE));
+        case "dev" -> DevMode.start(runtime, settings, auth);
+        case "gateway" -> Roles.gateway(runtime, settings, auth);
+        case "shard-node" -> Roles.shardNode(runtime, settings, nodeId, auth);
+        default -> Roles.cacheNode(runtime, settings, nodeId, auth);
       };
       return deployed.mapEmpty();
     });

@@ -6,6 +6,7 @@ import io.shardgate.cluster.ids.IdAllocator;
 import io.shardgate.cluster.membership.RedisRegistryOptions;
 import io.shardgate.cluster.membership.Registry;
 import io.shardgate.cluster.runtime.ShardgateVertx;
+import io.shardgate.cluster.security.MemberAuth;
 import io.shardgate.gateway.Gateway;
 import io.shardgate.shardnode.ShardNodeVerticle;
 import io.shardgate.shardnode.store.MySqlRecordStore;
@@ -16,16 +17,19 @@ import io.vertx.redis.client.Redis;
 
 /** Cluster-mode wiring of each role: Redis for membership and ids, MySQL/MariaDB for records. */
 final class Roles {
+  /** The certificate name of gateways ({@code {id}} in security.certFile). */
+  static final String GATEWAY_ID = "gateway";
+
   private Roles() {}
 
-  static Future<?> gateway(ShardgateVertx runtime, Settings.Shardgate config) {
+  static Future<?> gateway(ShardgateVertx runtime, Settings.Shardgate config, MemberAuth auth) {
     RedisRegistryOptions options = redisOptions(config);
     Registry registry = Registry.redis(runtime.vertx(), options);
     Redis idRedis = Redis.createClient(runtime.vertx(), options.redisOptions());
-    return Gateway.deploy(runtime, config, registry, IdAllocator.redis(idRedis, config.cluster().name()));
+    return Gateway.deploy(runtime, config, registry, IdAllocator.redis(idRedis, config.cluster().name()), auth);
   }
 
-  static Future<?> shardNode(ShardgateVertx runtime, Settings.Shardgate config, String id) {
+  static Future<?> shardNode(ShardgateVertx runtime, Settings.Shardgate config, String id, MemberAuth auth) {
     warmUpMySqlClient();
     Settings.Node self = config.shardNode(id);
     Settings.MySql m = config.mysql();
@@ -35,13 +39,13 @@ final class Roles {
     Registry registry = Registry.redis(runtime.vertx(), options);
     IdAllocator epochs = IdAllocator.redis(Redis.createClient(runtime.vertx(), options.redisOptions()), config.cluster().name());
     return runtime.vertx().deployVerticle(new ShardNodeVerticle(config, self, registry, epochs,
-        () -> new MySqlRecordStore(runtime.vertx(), store), runtime.registry()));
+        () -> new MySqlRecordStore(runtime.vertx(), store), runtime.registry(), auth));
   }
 
-  static Future<?> cacheNode(ShardgateVertx runtime, Settings.Shardgate config, String id) {
+  static Future<?> cacheNode(ShardgateVertx runtime, Settings.Shardgate config, String id, MemberAuth auth) {
     Settings.Node self = config.cacheNode(id);
     return runtime.vertx().deployVerticle(new CacheNodeVerticle(config, self, redisRegistry(runtime, config),
-        runtime.registry()));
+        runtime.registry(), auth));
   }
 
   /**

@@ -82,7 +82,7 @@ class CacheIT {
     // Written straight to its primary shard node, so no cache node has heard of it: a cold key.
     JsonObject placement = cluster.placement("cold-1");
     String address = placement.getJsonArray("replicas").getJsonObject(0).getString("address");
-    HttpResponse<String> direct = new Http("http://" + address).postJson("/records/expenses/cold-1",
+    HttpResponse<String> direct = cluster.node(address).postJson("/records/expenses/cold-1",
         expense("cold-1").put("status", "pending").put("decision_date", ""));
     assertThat(direct.statusCode()).as(direct.body()).isEqualTo(201);
     double before = shardGets();
@@ -135,7 +135,7 @@ class CacheIT {
   private static double shardGets() {
     double total = 0;
     for (int port : cluster.shardPorts.values()) {
-      Matcher m = GET_COUNT.matcher(new Http("http://127.0.0.1:" + port).get("/metrics").body());
+      Matcher m = GET_COUNT.matcher(cluster.node("127.0.0.1:" + port).get("/metrics").body());
       while (m.find()) {
         total += Double.parseDouble(m.group(1));
       }

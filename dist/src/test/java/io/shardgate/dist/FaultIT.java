@@ -184,7 +184,7 @@ class FaultIT {
 
   private static void assertReplicasIdentical() throws Exception {
     ProcessCluster.awaitCondition(Duration.ofSeconds(15), "all shard nodes live", () -> cluster.liveShards() == 3);
-    assertThat(new ReplicaCheck().differences(cluster.gateway(), cluster.adminToken)).isEmpty();
+    assertThat(new ReplicaCheck(cluster.member).differences(cluster.gateway(), cluster.adminToken)).isEmpty();
   }
 
 }

@@ -10,10 +10,20 @@ import java.time.Duration;
 
 /** A blocking HTTP client for tests (runs on the test thread, never on an event loop). */
 final class Http {
-  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient client;
   private final String base;
 
   Http(String base) {
+    this(base, null);
+  }
+
+  /** @param tls the TLS context to call https:// bases with (a member's, to reach the internal plane); null for none */
+  Http(String base, javax.net.ssl.SSLContext tls) {
+    HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2));
+    if (tls != null) {
+      b.sslContext(tls);
+    }
+    this.client = b.build();
     this.base = base;
   }
 

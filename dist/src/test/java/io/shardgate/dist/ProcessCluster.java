@@ -1,5 +1,7 @@
 package io.shardgate.dist;
 
+import io.shardgate.cluster.security.ClusterCa;
+import io.shardgate.cluster.security.MemberCredentials;
 import io.shardgate.dist.chaos.LoadDriver;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -46,7 +48,9 @@ final class ProcessCluster implements AutoCloseable {
   final Map<String, Integer> shardPorts = new LinkedHashMap<>();
   final String adminToken = UUID.randomUUID().toString();
   private final Map<String, Process> processes = new LinkedHashMap<>();
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+  /** What the test calls the internal plane with: a member certificate of this cluster's CA. */
+  final MemberCredentials member;
+  private final HttpClient http;
 
   final Map<String, Integer> cachePorts = new LinkedHashMap<>();
 
@@ -60,6 +64,8 @@ final class ProcessCluster implements AutoCloseable {
     }
     this.dir = dir;
     this.gatewayPort = freePort();
+    Path tls = dir.resolve("tls");
+    ClusterCa ca = ClusterCa.generate(clusterName, Duration.ofDays(1));
     JsonArray shards = new JsonArray();
     for (int i = 1; i <= shardNodes; i++) {
       int port = freePort();
@@ -79,6 +85,17 @@ final class ProcessCluster implements AutoCloseable {
     conf.getJsonObject("mysql").put("databasePrefix", dbPrefix);
     conf.getJsonObject("gateway").put("port", gatewayPort).put("adminToken", adminToken).put("instances", 2);
     conf.put("shardNodes", shards).put("cacheNodes", caches);
+    List<String> members = new ArrayList<>(List.of("gateway", "tools"));
+    members.addAll(shardPorts.keySet());
+    members.addAll(cachePorts.keySet());
+    for (String id : members) {
+      ca.issue(id, List.of("127.0.0.1"), Duration.ofDays(1)).write(tls, id);
+    }
+    this.member = ca.issue("test", List.of("127.0.0.1"), Duration.ofDays(1));
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
+        .sslContext(member.sslContext()).build();
+    conf.put("security", new JsonObject().put("caFile", tls.resolve("ca.pem").toString())
+        .put("certFile", tls.resolve("{id}.pem").toString()).put("keyFile", tls.resolve("{id}-key.pem").toString()));
     conf.put("collections", new JsonArray().add(Path.of("..", "conf", "collections", "expenses.json").toAbsolutePath().toString()));
     conf.mergeIn(overrides, true);
     this.config = dir.resolve("shardgate.json");
@@ -99,6 +116,11 @@ final class ProcessCluster implements AutoCloseable {
 
   String gateway() {
     return "http://127.0.0.1:" + gatewayPort;
+  }
+
+  /** A client for a shard or cache node's internal API at this address, calling as a cluster member. */
+  Http node(String address) {
+    return new Http("https://" + address, member.sslContext());
   }
 
   void startShard(String id) throws IOException {
@@ -151,7 +173,7 @@ final class ProcessCluster implements AutoCloseable {
       if (!p.isAlive()) {
         throw new IllegalStateException(name + " exited with " + p.exitValue() + ":\n" + tail(log));
       }
-      return status("http://127.0.0.1:" + port + "/health/ready") == 200;
+      return status((name.equals("gateway") ? "http://" : "https://") + "127.0.0.1:" + port + "/health/ready") == 200;
     });
   }
 

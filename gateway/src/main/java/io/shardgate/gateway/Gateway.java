@@ -7,6 +7,7 @@ import io.shardgate.cluster.membership.Registry;
 import io.shardgate.cluster.placement.Placement;
 import io.shardgate.cluster.runtime.ShardgateVertx;
 import io.shardgate.cluster.routing.RoutingTable;
+import io.shardgate.cluster.security.MemberAuth;
 import io.shardgate.cluster.time.Clock;
 import io.shardgate.gateway.backend.BackendMetrics;
 import io.shardgate.gateway.cache.CacheClient;
@@ -26,26 +27,28 @@ public final class Gateway {
 
   private Gateway() {}
 
-  public static Future<String> deploy(ShardgateVertx runtime, Settings.Shardgate config, Registry registry, IdAllocator ids) {
-    return deploy(runtime, config, registry, ids, CacheClient.Options.DEFAULTS);
+  public static Future<String> deploy(ShardgateVertx runtime, Settings.Shardgate config, Registry registry, IdAllocator ids,
+      MemberAuth auth) {
+    return deploy(runtime, config, registry, ids, CacheClient.Options.DEFAULTS, auth);
   }
 
   /** Deploys with these deadlines and pool bounds for the verticles' clients to the cache nodes. */
   public static Future<String> deploy(ShardgateVertx runtime, Settings.Shardgate config, Registry registry, IdAllocator ids,
-      CacheClient.Options cacheClient) {
+      CacheClient.Options cacheClient, MemberAuth auth) {
     Settings.Cluster c = config.cluster();
     RoutingTable routing = new RoutingTable(Placement.named(c.placement(), c.ringVirtualNodes()), c.slots(),
         c.replicationFactor());
     MembershipWatcher watcher = new MembershipWatcher(runtime.vertx(), registry, runtime.registry(),
         config.membership().resyncMs(), Clock.monotonic(), "gateway");
     watcher.addListener(routing::update);
-    GatewayCache cache = GatewayCache.create(routing, runtime.registry(), config.gateway().requestTimeoutMs(), cacheClient);
+    GatewayCache cache = GatewayCache.create(routing, runtime.registry(), config.gateway().requestTimeoutMs(), cacheClient,
+        auth);
     BackendMetrics backendMetrics = new BackendMetrics(runtime.registry());
     int instances = config.gateway().instances() > 0 ? config.gateway().instances() : ShardgateVertx.eventLoops();
     return watcher.start().compose(v -> {
       routing.update(watcher.current());
       return runtime.vertx().deployVerticle(
-          () -> new GatewayVerticle(config, routing, cache, ids, runtime.registry(), backendMetrics, () -> null),
+          () -> new GatewayVerticle(config, routing, cache, ids, runtime.registry(), backendMetrics, () -> null, auth),
           new DeploymentOptions().setInstances(instances));
     }).onSuccess(id -> LOG.info("gateway listening on {}:{} with {} instances, {} placement over {} slots",
         config.gateway().host(), config.gateway().port(), instances, c.placement(), c.slots()));

@@ -5,6 +5,7 @@ import io.shardgate.cluster.config.Settings;
 import io.shardgate.cluster.http.OpsRoutes;
 import io.shardgate.cluster.ids.IdAllocator;
 import io.shardgate.cluster.routing.RoutingTable;
+import io.shardgate.cluster.security.MemberAuth;
 import io.shardgate.gateway.admin.AdminRoutes;
 import io.shardgate.gateway.backend.BackendMetrics;
 import io.shardgate.gateway.backend.Failover;
@@ -40,12 +41,13 @@ public final class GatewayVerticle extends VerticleBase {
   private final PrometheusMeterRegistry meters;
   private final BackendMetrics backendMetrics;
   private final Supplier<String> readiness;
+  private final MemberAuth auth;
   private NodeClient nodes;
   private CacheClient caches;
   private HttpServer server;
 
   public GatewayVerticle(Settings.Shardgate config, RoutingTable routing, GatewayCache cache, IdAllocator ids,
-      PrometheusMeterRegistry meters, BackendMetrics backendMetrics, Supplier<String> readiness) {
+      PrometheusMeterRegistry meters, BackendMetrics backendMetrics, Supplier<String> readiness, MemberAuth auth) {
     this.config = config;
     this.routing = routing;
     this.cache = cache;
@@ -53,12 +55,13 @@ public final class GatewayVerticle extends VerticleBase {
     this.meters = meters;
     this.backendMetrics = backendMetrics;
     this.readiness = readiness;
+    this.auth = auth;
   }
 
   @Override
   public Future<?> start() {
     Settings.Gateway g = config.gateway();
-    nodes = NodeClient.http(vertx, g.backend(), GatewayTuning.NODE_IDLE_TIMEOUT_SECONDS, backendMetrics);
+    nodes = NodeClient.http(vertx, g.backend(), GatewayTuning.NODE_IDLE_TIMEOUT_SECONDS, backendMetrics, auth);
     caches = cache.client(vertx);
     Failover failover = new Failover(config.replication(), ms -> vertx.timer(ms).mapEmpty(), backendMetrics);
     Router router = Router.router(vertx);

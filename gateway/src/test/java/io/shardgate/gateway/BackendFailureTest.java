@@ -2,6 +2,7 @@ package io.shardgate.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardgate.cluster.security.MemberAuth;
 import io.shardgate.cluster.config.ConfigLoader;
 import io.shardgate.cluster.config.Settings;
 import io.shardgate.cluster.ids.IdAllocator;
@@ -51,7 +52,7 @@ class BackendFailureTest {
     // One node only, so that every key's primary is the misbehaving node under test.
     registry.join(new MemberInfo("hole", Role.SHARD, "127.0.0.1", blackHole.actualPort(), 1)).await();
     registry.renewLease("hole", 60_000).await();
-    Gateway.deploy(runtime, config, registry, IdAllocator.inProcess()).await();
+    Gateway.deploy(runtime, config, registry, IdAllocator.inProcess(), MemberAuth.none()).await();
   }
 
   @AfterEach
@@ -99,7 +100,7 @@ class BackendFailureTest {
           List.of("gateway.port=" + port, "gateway.instances=1"));
       registry.join(new MemberInfo("gone", Role.SHARD, "127.0.0.1", closed, 1)).await();
       registry.renewLease("gone", 60_000).await();
-      Gateway.deploy(other, config, registry, IdAllocator.inProcess()).await();
+      Gateway.deploy(other, config, registry, IdAllocator.inProcess(), MemberAuth.none()).await();
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/expenses/1"))
           .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(503);

@@ -12,6 +12,7 @@ import io.shardgate.cluster.membership.Role;
 import io.shardgate.cluster.placement.Placement;
 import io.shardgate.cluster.presence.NodePresence;
 import io.shardgate.cluster.routing.RoutingTable;
+import io.shardgate.cluster.security.MemberAuth;
 import io.shardgate.cluster.time.Clock;
 import io.shardgate.shardnode.api.NodeAdminRoutes;
 import io.shardgate.shardnode.api.RecordRoutes;
@@ -50,6 +51,7 @@ public final class ShardNodeVerticle extends VerticleBase {
   private final IdAllocator epochs;
   private final Supplier<RecordStore> stores;
   private final PrometheusMeterRegistry meters;
+  private final MemberAuth auth;
   private final Clock clock = Clock.monotonic();
   private volatile State state = State.STARTING;
   private RecordStore store;
@@ -64,13 +66,14 @@ public final class ShardNodeVerticle extends VerticleBase {
   private DistributionSummary trimSlotsExamined;
 
   public ShardNodeVerticle(Settings.Shardgate config, Settings.Node self, Registry registry, IdAllocator epochs,
-      Supplier<RecordStore> stores, PrometheusMeterRegistry meters) {
+      Supplier<RecordStore> stores, PrometheusMeterRegistry meters, MemberAuth auth) {
     this.config = config;
     this.self = self;
     this.registry = registry;
     this.epochs = epochs;
     this.stores = stores;
     this.meters = meters;
+    this.auth = auth;
   }
 
   @Override
@@ -84,7 +87,7 @@ public final class ShardNodeVerticle extends VerticleBase {
     watcher.addListener(routing::update);
     Peers peers = new Peers(self.id(), routing, clock);
     locks = new SlotLocks();
-    peerClient = new PeerClient(vertx, self.id(), r, meters);
+    peerClient = new PeerClient(vertx, self.id(), r, meters, auth);
     SlotSync sync = new SlotSync(store, peerClient, r.catchUpBatch(), self.id(), meters);
     replicator = new Replicator(peers, locks, peerClient, epochs, this::serving, () -> presence.holdsLease(), meters);
     catchUp = new CatchUp(Timers.of(vertx), clock, peers, store, locks, sync, peerClient, config.lease(),
@@ -99,13 +102,14 @@ public final class ShardNodeVerticle extends VerticleBase {
         .description("slots whose oplog one trim pass examined").register(meters);
 
     Router router = Router.router(vertx);
+    router.route().handler(auth.guard(meters, self.id()));
     OpsRoutes.mount(router, self.id(), meters, this::notReadyReason);
     Settings.ShardNode limits = config.shardNode();
     new RecordRoutes(self.id(), routing, store, replicator, this::serving, meters).mount(router, limits.maxRecordBodyBytes());
     new ReplicationRoutes(store, peers, locks, sync).mount(router, limits.maxReplicationBodyBytes());
     new NodeAdminRoutes(self.id(), store, () -> state.name(), presence::holdsLease, catchUp::status).mount(router);
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(self.host()).setPort(self.port()).setTcpNoDelay(true)
-        .setIdleTimeout(120)).requestHandler(router);
+    server = vertx.createHttpServer(auth.secure(new HttpServerOptions().setHost(self.listenHost()).setPort(self.port())
+        .setTcpNoDelay(true).setIdleTimeout(120))).requestHandler(router);
     return store.start()
         .compose(v -> server.listen())
         .compose(s -> presence.join())

@@ -31,6 +31,8 @@ public final class ConfigLoader {
       "SHARDGATE_MYSQL_USER", "mysql.user",
       "SHARDGATE_MYSQL_PASSWORD", "mysql.password",
       "SHARDGATE_ADMIN_TOKEN", "gateway.adminToken",
+      "SHARDGATE_ADMIN_TOKEN_FILE", "gateway.adminTokenFile",
+      "SHARDGATE_INSECURE", "security.insecure",
       "SHARDGATE_GATEWAY_INSTANCES", "gateway.instances");
 
   private ConfigLoader() {}
@@ -119,7 +121,7 @@ public final class ConfigLoader {
         b.integer("maxWaitQueue", db.maxWaitQueue()), b.integer("retryAfterSeconds", db.retryAfterSeconds()));
     Settings.Gateway dg = Settings.Gateway.DEFAULTS;
     Settings.Gateway gateway = new Settings.Gateway(g.string("host", dg.host()), g.integer("port", dg.port()),
-        g.integer("instances", dg.instances()), g.string("adminToken", dg.adminToken()),
+        g.integer("instances", dg.instances()), adminToken(g, dg.adminToken()),
         g.integer("maxBodyBytes", dg.maxBodyBytes()), g.integer("maxHeaderBytes", dg.maxHeaderBytes()),
         g.number("requestTimeoutMs", dg.requestTimeoutMs()), g.integer("idleTimeoutSeconds", dg.idleTimeoutSeconds()),
         backend);
@@ -136,13 +138,37 @@ public final class ConfigLoader {
     Settings.CacheStore ds = Settings.CacheStore.DEFAULTS;
     Settings.CacheStore cacheStore = new Settings.CacheStore(cs.number("maxBytes", ds.maxBytes()),
         cs.integer("maxEntryBytes", ds.maxEntryBytes()), cs.number("defaultTtlMs", ds.defaultTtlMs()));
+    ConfigReader sec = r.child("security");
+    Settings.Security security = new Settings.Security(sec.bool("insecure", Settings.Security.DEFAULTS.insecure()),
+        sec.optionalString("caFile"), sec.optionalString("certFile"), sec.optionalString("keyFile"));
     return new Settings.Shardgate(cluster, redis, lease, membership, replication, mysql, shardNode, gateway, cacheStore,
-        shards, caches, collections);
+        shards, caches, collections, security);
+  }
+
+  /**
+   * The admin token, from {@code adminToken} or read from {@code adminTokenFile} (trimmed), so that it
+   * need not sit in a configuration file or a process listing.
+   */
+  private static String adminToken(ConfigReader g, String dflt) {
+    String file = g.optionalString("adminTokenFile");
+    if (file == null) {
+      return g.string("adminToken", dflt);
+    }
+    try {
+      String token = Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
+      if (token.isEmpty()) {
+        throw new ConfigException("config: gateway.adminTokenFile " + file + " is empty");
+      }
+      return token;
+    } catch (IOException e) {
+      throw new ConfigException("config: cannot read gateway.adminTokenFile " + file + ": " + e);
+    }
   }
 
   private static Settings.Node node(ConfigReader n) {
-    return new Settings.Node(id(n, "id", null), n.string("host", "127.0.0.1"), n.integer("port", 0),
-        n.positive("weight", 1.0));
+    String host = n.string("host", "127.0.0.1");
+    return new Settings.Node(id(n, "id", null), host, n.integer("port", 0), n.positive("weight", 1.0),
+        n.string("listenHost", host));
   }
 
   private static Settings.Collection collection(ConfigReader c) {

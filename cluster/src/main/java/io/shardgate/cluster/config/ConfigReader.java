@@ -42,6 +42,11 @@ final class ConfigReader {
     return s;
   }
 
+  /** A string setting that may be absent (null then). */
+  String optionalString(String key) {
+    return json.getValue(key) == null ? null : string(key, null);
+  }
+
   long number(String key, long dflt, long min, long max) {
     Object v = json.getValue(key);
     if (v == null) {

@@ -107,8 +107,16 @@ public final class Settings {
     }
   }
 
-  /** A shard or cache node: id, address it listens on and announces, placement weight. */
-  public record Node(String id, String host, int port, double weight) {
+  /**
+   * A shard or cache node: id, the address it announces (host, port: where the others reach it), the
+   * host its listener binds (listenHost, by default the announced one, so a node listens only where it
+   * must; 0.0.0.0 behind NAT or in a container), placement weight.
+   */
+  public record Node(String id, String host, int port, double weight, String listenHost) {
+    public Node(String id, String host, int port, double weight) {
+      this(id, host, port, weight, host);
+    }
+
     public Node {
       Bounds.check("port of node " + id, port, 1, 65535);
       Bounds.require(weight > 0 && Double.isFinite(weight), "weight of node " + id + " must be a positive number, got "
@@ -179,10 +187,40 @@ public final class Settings {
     }
   }
 
+  /**
+   * How the processes of a cluster trust each other (docs/security.md). Cluster mode needs the cluster
+   * CA's certificate and this process's certificate and key (PEM files; {@code {id}} in a path is the
+   * process's id: a node's id, {@code gateway}, or {@code tools}), and an admin token other than the
+   * default. {@code insecure} turns both off (plain internal HTTP, any admin token) and is refused
+   * unless asked for explicitly.
+   */
+  public record Security(boolean insecure, String caFile, String certFile, String keyFile) {
+    public static final String ID = "{id}";
+    public static final Security DEFAULTS = new Security(false, null, null, null);
+
+    public Security {
+      Bounds.require(insecure || caFile == null || (certFile != null && keyFile != null),
+          "security.certFile and security.keyFile are required with security.caFile");
+    }
+
+    /** Whether the three files are configured. */
+    public boolean hasFiles() {
+      return caFile != null && certFile != null && keyFile != null;
+    }
+
+    public String certFile(String id) {
+      return certFile.replace(ID, id);
+    }
+
+    public String keyFile(String id) {
+      return keyFile.replace(ID, id);
+    }
+  }
+
   /** The whole configuration file. */
   public record Shardgate(Cluster cluster, Redis redis, Lease lease, Membership membership, Replication replication,
       MySql mysql, ShardNode shardNode, Gateway gateway, CacheStore cacheStore, List<Node> shardNodes,
-      List<Node> cacheNodes, List<Collection> collections) {
+      List<Node> cacheNodes, List<Collection> collections, Security security) {
 
     public Shardgate {
       // A gateway adds the key field and defaults to a body of up to gateway.maxBodyBytes.

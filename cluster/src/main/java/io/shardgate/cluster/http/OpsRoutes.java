@@ -9,6 +9,11 @@ import java.util.function.Supplier;
 public final class OpsRoutes {
   private OpsRoutes() {}
 
+  /** Health and metrics: open to anyone who reaches the port, also on authenticated internal listeners. */
+  public static boolean isOpen(String path) {
+    return path.equals("/metrics") || path.startsWith("/health/");
+  }
+
   /**
    * @param readiness returns null when ready, else why not (shown in the 503 body)
    */

@@ -35,7 +35,7 @@ public final class Chaos {
     System.out.printf("chaos: %d rounds in %d s%n", rounds, (System.nanoTime() - started) / 1_000_000_000L);
     System.out.println("chaos: " + report.summary());
     report.problems().stream().limit(20).forEach(p -> System.out.println("  problem: " + p));
-    List<String> differences = new ReplicaCheck().differences(gateway, config.gateway().adminToken());
+    List<String> differences = new ReplicaCheck(Tools.credentials(config)).differences(gateway, config.gateway().adminToken());
     System.out.println("chaos: replicas compared slot by slot: " + (differences.isEmpty() ? "identical" : differences.size() + " slots differ"));
     differences.stream().limit(20).forEach(d -> System.out.println("  " + d));
     boolean ok = report.lostWrites() == 0 && report.staleReads() == 0 && report.versionConflicts() == 0 && differences.isEmpty();

@@ -4,6 +4,7 @@ import io.shardgate.cluster.protocol.InternalPaths;
 import io.shardgate.cluster.placement.Node;
 import io.shardgate.cluster.placement.Placement;
 import io.shardgate.cluster.placement.SlotTable;
+import io.shardgate.cluster.security.MemberCredentials;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -19,11 +20,23 @@ import java.util.Map;
 
 /**
  * Compares, for every slot, the content checksums of all its replicas (as the gateway's membership and
- * placement say), reading each shard node's /admin/checksums. Returns the differences found.
+ * placement say), reading each shard node's /admin/checksums. Returns the differences found. The nodes
+ * are called as a cluster member (with the given credentials, over TLS), or over plain HTTP when the
+ * cluster runs with --insecure.
  */
 public final class ReplicaCheck {
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http;
+  private final String scheme;
+
+  /** @param credentials the member certificate to call the nodes with; null for an --insecure cluster */
+  public ReplicaCheck(MemberCredentials credentials) {
+    HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2));
+    if (credentials != null) {
+      b.sslContext(credentials.sslContext());
+    }
+    this.http = b.build();
+    this.scheme = credentials == null ? "http://" : "https://";
+  }
 
   public List<String> differences(String gateway, String adminToken) throws IOException, InterruptedException {
     JsonObject members = get(gateway + "/admin/members", adminToken);
@@ -34,7 +47,7 @@ public final class ReplicaCheck {
       JsonObject m = list.getJsonObject(i);
       if ("shard".equals(m.getString("role"))) {
         nodes.add(new Node(m.getString("id"), m.getDouble("weight")));
-        checksums.put(m.getString("id"), get("http://" + m.getString("address") + InternalPaths.NODE_CHECKSUMS, null)
+        checksums.put(m.getString("id"), get(scheme + m.getString("address") + InternalPaths.NODE_CHECKSUMS, null)
             .getJsonObject("slots"));
       }
     }

@@ -2,6 +2,7 @@ package io.shardgate.gateway.backend;
 
 import io.shardgate.cluster.config.Settings;
 import io.shardgate.cluster.membership.MemberInfo;
+import io.shardgate.cluster.security.MemberAuth;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -24,15 +25,15 @@ final class HttpNodeClient implements NodeClient {
   private final long timeoutMs;
   private final NodeStats stats;
 
-  HttpNodeClient(Vertx vertx, Settings.Backend settings, int idleTimeoutSeconds, NodeStats stats) {
+  HttpNodeClient(Vertx vertx, Settings.Backend settings, int idleTimeoutSeconds, NodeStats stats, MemberAuth auth) {
     this.timeoutMs = settings.timeoutMs();
     this.stats = stats;
-    HttpClientOptions options = new HttpClientOptions()
+    HttpClientOptions options = auth.secure(new HttpClientOptions()
         .setKeepAlive(true)
         .setConnectTimeout((int) settings.connectTimeoutMs())
         .setMetricsName("shard-nodes")
         .setIdleTimeout(idleTimeoutSeconds)
-        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+        .setIdleTimeoutUnit(TimeUnit.SECONDS));
     PoolOptions pool = new PoolOptions().setHttp1MaxSize(settings.poolSize()).setMaxWaitQueueSize(settings.maxWaitQueue());
     this.client = vertx.createHttpClient(options, pool);
   }

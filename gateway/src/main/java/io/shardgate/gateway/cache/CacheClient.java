@@ -1,6 +1,7 @@
 package io.shardgate.gateway.cache;
 
 import io.shardgate.cluster.membership.MemberInfo;
+import io.shardgate.cluster.security.MemberAuth;
 import io.shardgate.cluster.protocol.Headers;
 import io.shardgate.cluster.protocol.InternalPaths;
 import io.shardgate.cluster.protocol.RecordVersions;
@@ -58,14 +59,14 @@ public final class CacheClient {
   private final HttpClient client;
   private final Options options;
 
-  CacheClient(Vertx vertx, Options options) {
+  CacheClient(Vertx vertx, Options options, MemberAuth auth) {
     this.options = options;
-    HttpClientOptions http = new HttpClientOptions()
+    HttpClientOptions http = auth.secure(new HttpClientOptions()
         .setKeepAlive(true)
         .setConnectTimeout(options.connectTimeoutMs())
         .setMetricsName("cache-nodes")
         .setIdleTimeout(Options.IDLE_TIMEOUT_SECONDS)
-        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+        .setIdleTimeoutUnit(TimeUnit.SECONDS));
     PoolOptions pool = new PoolOptions().setHttp1MaxSize(options.poolSize()).setMaxWaitQueueSize(options.maxWaitQueue());
     this.client = vertx.createHttpClient(http, pool);
   }

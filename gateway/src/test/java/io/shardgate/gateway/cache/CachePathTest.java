@@ -3,6 +3,7 @@ package io.shardgate.gateway.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.Counter;
+import io.shardgate.cluster.security.MemberAuth;
 import io.shardgate.cluster.config.ConfigLoader;
 import io.shardgate.cluster.config.Settings;
 import io.shardgate.cluster.ids.IdAllocator;
@@ -405,7 +406,7 @@ class CachePathTest {
     List<String> overrides = new ArrayList<>(List.of("gateway.port=" + port, "gateway.instances=2"));
     overrides.addAll(List.of(sets));
     Settings.Shardgate settings = ConfigLoader.load(config, Map.of(), overrides);
-    Gateway.deploy(runtime, settings, registry, IdAllocator.inProcess(), options).await();
+    Gateway.deploy(runtime, settings, registry, IdAllocator.inProcess(), options, MemberAuth.none()).await();
     return new Gw(runtime, port);
   }
 

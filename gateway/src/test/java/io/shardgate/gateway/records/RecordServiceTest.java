@@ -3,6 +3,7 @@ package io.shardgate.gateway.records;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.shardgate.cluster.security.MemberAuth;
 import io.shardgate.cluster.config.Settings;
 import io.shardgate.cluster.http.Problem;
 import io.shardgate.cluster.ids.IdAllocator;
@@ -198,7 +199,8 @@ class RecordServiceTest {
     Failover failover = new Failover(Settings.Replication.DEFAULTS, ms -> Future.succeededFuture(), FailoverStats.NONE);
     Settings.Collection collection = new Settings.Collection("expenses", "/v1/expenses", "id", new JsonObject(),
         new JsonObject(), new Settings.CollectionCache(false, 60_000));
-    GatewayCache cache = GatewayCache.create(routing, new SimpleMeterRegistry(), 5000, CacheClient.Options.DEFAULTS);
+    GatewayCache cache = GatewayCache.create(routing, new SimpleMeterRegistry(), 5000, CacheClient.Options.DEFAULTS,
+        MemberAuth.none());
     NodeClient client = new NodeClient() {
       @Override
       public Future<BackendResponse> call(MemberInfo member, HttpMethod method, String uri, MultiMap headers, Buffer body) {

@@ -6,6 +6,7 @@ import io.shardgate.cluster.config.Settings;
 import io.shardgate.cluster.membership.MemberInfo;
 import io.shardgate.cluster.protocol.Headers;
 import io.shardgate.cluster.protocol.InternalPaths;
+import io.shardgate.cluster.security.MemberAuth;
 import io.shardgate.shardnode.store.LogSlice;
 import io.shardgate.shardnode.store.OplogEntry;
 import io.shardgate.shardnode.store.RecordState;
@@ -44,13 +45,13 @@ public final class PeerClient implements PeerCalls {
   private final Timer pushLatency;
   private final MeterRegistry meters;
 
-  public PeerClient(Vertx vertx, String self, Settings.Replication settings, MeterRegistry meters) {
+  public PeerClient(Vertx vertx, String self, Settings.Replication settings, MeterRegistry meters, MemberAuth auth) {
     this.self = self;
     this.timeoutMs = settings.pushTimeoutMs();
     this.bulkTimeoutMs = settings.bulkTimeoutMs();
     this.meters = meters;
-    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) Math.min(timeoutMs, 1000))
-        .setMetricsName("shard-peers"), new PoolOptions().setHttp1MaxSize(settings.peerPoolSize())
+    this.client = vertx.createHttpClient(auth.secure(new HttpClientOptions().setKeepAlive(true)
+        .setConnectTimeout((int) Math.min(timeoutMs, 1000)).setMetricsName("shard-peers")), new PoolOptions().setHttp1MaxSize(settings.peerPoolSize())
         .setMaxWaitQueueSize(settings.peerMaxWaitQueue()));
     this.pushLatency = Timer.builder("shardgate.replication.push").tag("node", self)
         .description("Time to push one entry to a replica and have it applied").register(meters);

@@ -3,6 +3,7 @@ package io.shardgate.shardnode.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.shardgate.cluster.security.MemberAuth;
 import io.shardgate.cluster.config.Settings;
 import io.shardgate.cluster.membership.MemberInfo;
 import io.shardgate.cluster.membership.MembershipView;
@@ -58,7 +59,8 @@ class PeerClientCallerThreadTest {
     HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
     peer = new MemberInfo("source", Role.SHARD, "127.0.0.1", server.actualPort(), 1);
     routing.update(new MembershipView(Map.of("source", peer), Set.of("source")));
-    client = new PeerClient(callerLagging(vertx), "local", Settings.Replication.DEFAULTS, new SimpleMeterRegistry());
+    client = new PeerClient(callerLagging(vertx), "local", Settings.Replication.DEFAULTS, new SimpleMeterRegistry(),
+        MemberAuth.none());
   }
 
   @AfterEach

@@ -3,6 +3,7 @@ package io.shardgate.shardnode.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.shardgate.cluster.security.MemberAuth;
 import io.shardgate.cluster.config.Settings;
 import io.shardgate.cluster.membership.MemberInfo;
 import io.shardgate.cluster.membership.MembershipView;
@@ -47,7 +48,8 @@ class SlotSyncTest {
     RoutingTable routing = new RoutingTable(Placement.rendezvous(), 16, 2);
     Peers sourcePeers = new Peers("source", routing, () -> 0);
     Router router = Router.router(vertx);
-    PeerClient client = new PeerClient(vertx, "local", Settings.Replication.DEFAULTS, new SimpleMeterRegistry());
+    PeerClient client = new PeerClient(vertx, "local", Settings.Replication.DEFAULTS, new SimpleMeterRegistry(),
+        MemberAuth.none());
     new ReplicationRoutes(source, sourcePeers, new SlotLocks(), new SlotSync(source, client, 100, "source",
         new SimpleMeterRegistry())).mount(router, 1 << 20);
     server = on(() -> vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));

@@ -1,0 +1,110 @@
+package io.shardgate.cluster.security;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.shardgate.cluster.config.ConfigException;
+import io.shardgate.cluster.config.Settings;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How the internal plane (gateway to shard and cache nodes, node to node, tools to nodes) proves cluster
+ * membership. {@link #mutualTls} is the real thing: every internal listener speaks TLS, every internal
+ * client presents a certificate of the cluster CA, and a request from anyone else gets 401.
+ * {@link #none} is for {@code --insecure} runs only: plain HTTP, no proof asked. docs/security.md
+ * explains the choice of mutual TLS over request signatures.
+ */
+public interface MemberAuth {
+
+  static MemberAuth mutualTls(MemberCredentials credentials) {
+    return new MutualTls(credentials);
+  }
+
+  static MemberAuth none() {
+    return Insecure.INSTANCE;
+  }
+
+  /**
+   * What a cluster-mode process of this id uses: mutual TLS with the configured files, or none when the
+   * configuration says insecure. Fails at start, with what to do, when the files are missing or wrong.
+   */
+  static MemberAuth configured(Settings.Security security, String processId) {
+    if (security.insecure()) {
+      return none();
+    }
+    if (!security.hasFiles()) {
+      throw new ConfigException("cluster mode authenticates every internal call with the cluster CA: set security.caFile, "
+          + "security.certFile and security.keyFile (scripts/cluster.sh writes them under run/tls; "
+          + "`java -jar shardgate.jar certs --out DIR` makes them), or start with --insecure to run without "
+          + "(loopback experiments only, see docs/security.md)");
+    }
+    try {
+      return mutualTls(MemberCredentials.read(Path.of(security.caFile()), Path.of(security.certFile(processId)),
+          Path.of(security.keyFile(processId))));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("security: " + e.getMessage());
+    }
+  }
+
+  /** Dev mode: a throwaway cluster CA and one member certificate, in memory, valid for a day. */
+  static MemberAuth throwaway(String clusterName) {
+    Duration day = Duration.ofDays(1);
+    return mutualTls(ClusterCa.generate(clusterName, day).issue("dev", List.of("127.0.0.1", "localhost"), day));
+  }
+
+  /**
+   * Loads and initialises what the first handshake needs, on the calling (main) thread, so that event
+   * loops do not pay for it; call before deploying verticles.
+   */
+  default void warmUp() {}
+
+  /** Whether calls are authenticated (and encrypted); false only under {@code --insecure}. */
+  boolean enabled();
+
+  /** These internal listener options, made to ask every caller for a member certificate. */
+  HttpServerOptions secure(HttpServerOptions options);
+
+  /** These internal client options, made to present this member's certificate and trust only the cluster CA. */
+  HttpClientOptions secure(HttpClientOptions options);
+
+  /**
+   * The first handler of an internal router: lets members through, answers anyone else 401 with a
+   * problem body before their request is read, and counts it in
+   * {@code shardgate_internal_auth_rejected_total{node, reason}}. Health and metrics stay open.
+   */
+  Handler<RoutingContext> guard(MeterRegistry meters, String node);
+
+  /** The member a request came from (after the guard), for logs; null when unknown. */
+  static String caller(RoutingContext ctx) {
+    return ctx.get(MemberGuard.CALLER);
+  }
+
+  /** Plain HTTP, every caller accepted: the behaviour before internal authentication existed. */
+  enum Insecure implements MemberAuth {
+    INSTANCE;
+
+    @Override
+    public boolean enabled() {
+      return false;
+    }
+
+    @Override
+    public HttpServerOptions secure(HttpServerOptions options) {
+      return options;
+    }
+
+    @Override
+    public HttpClientOptions secure(HttpClientOptions options) {
+      return options;
+    }
+
+    @Override
+    public Handler<RoutingContext> guard(MeterRegistry meters, String node) {
+      return RoutingContext::next;
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package io.shardgate.cluster.security;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import javax.security.auth.x500.X500Principal;
+
+/**
+ * What one process needs to take part in the internal plane, as PEM text: the cluster CA's certificate
+ * (whom to trust), this member's certificate chain and its private key (what to prove). Checked when
+ * loaded, so a wrong file fails at start with its name instead of at the first handshake.
+ */
+public record MemberCredentials(String caPem, String certificatePem, String keyPem) {
+
+  public MemberCredentials {
+    ClusterCa.Pem.certificates(caPem, "the cluster CA certificate");
+    ClusterCa.Pem.certificates(certificatePem, "the member certificate");
+    ClusterCa.Pem.privateKey(keyPem, "the member key");
+  }
+
+  /** Reads the three files; a missing or malformed one fails with a message naming it. */
+  public static MemberCredentials read(Path caFile, Path certificateFile, Path keyFile) {
+    return new MemberCredentials(text(caFile, "security.caFile"), text(certificateFile, "security.certFile"),
+        text(keyFile, "security.keyFile"));
+  }
+
+  /** Writes {@code ca.pem}, {@code <name>.pem} and {@code <name>-key.pem} (owner-only) under dir. */
+  public void write(Path dir, String name) throws IOException {
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("ca.pem"), caPem, StandardCharsets.US_ASCII);
+    Files.writeString(dir.resolve(name + ".pem"), certificatePem, StandardCharsets.US_ASCII);
+    Path key = dir.resolve(name + "-key.pem");
+    Files.deleteIfExists(key);
+    Files.createFile(key, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(key, keyPem, StandardCharsets.US_ASCII);
+  }
+
+  public X509Certificate ca() {
+    return ClusterCa.Pem.certificates(caPem, "the cluster CA certificate").get(0);
+  }
+
+  public List<X509Certificate> chain() {
+    return ClusterCa.Pem.certificates(certificatePem, "the member certificate");
+  }
+
+  public PrivateKey key() {
+    return ClusterCa.Pem.privateKey(keyPem, "the member key");
+  }
+
+  /** The member's name: the common name of its certificate. */
+  public String memberId() {
+    return commonName(chain().get(0).getSubjectX500Principal());
+  }
+
+  /**
+   * A JDK {@link SSLContext} that presents this member's certificate and trusts only the cluster CA, for
+   * tools and tests that call the internal plane with {@code java.net.http}.
+   */
+  public SSLContext sslContext() {
+    try {
+      KeyStore keys = KeyStore.getInstance("PKCS12");
+      keys.load(null, null);
+      char[] none = new char[0];
+      keys.setKeyEntry("member", key(), none, chain().toArray(X509Certificate[]::new));
+      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(keys, none);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(kmf.getKeyManagers(), trustOnly(ca()).getTrustManagers(), null);
+      return context;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot build a TLS context from the member credentials: " + e.getMessage(), e);
+    }
+  }
+
+  static TrustManagerFactory trustOnly(X509Certificate ca) throws GeneralSecurityException, IOException {
+    KeyStore trusted = KeyStore.getInstance("PKCS12");
+    trusted.load(null, null);
+    trusted.setCertificateEntry("cluster-ca", ca);
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+    tmf.init(trusted);
+    return tmf;
+  }
+
+  static String commonName(X500Principal principal) {
+    for (String part : principal.getName(X500Principal.RFC2253).split(",")) {
+      if (part.startsWith("CN=")) {
+        return part.substring(3);
+      }
+    }
+    return principal.getName();
+  }
+
+  private static String text(Path file, String setting) {
+    try {
+      return Files.readString(file, StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(setting + ": cannot read " + file.toAbsolutePath() + " (" + e + ")");
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package io.shardgate.cluster.security;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.TrustOptions;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * Mutual TLS against the cluster CA. The listener asks for a client certificate but lets the handshake
+ * finish without a valid one ({@link ClientAuth#REQUEST} and a trust manager that defers the verdict),
+ * so that a caller without membership gets a 401 problem it can read instead of a reset connection;
+ * the guard then checks the peer's chain against the CA once per TLS session.
+ */
+final class MutualTls implements MemberAuth {
+  private final MemberCredentials credentials;
+  private final X509TrustManager members;
+
+  MutualTls(MemberCredentials credentials) {
+    this.credentials = credentials;
+    try {
+      this.members = (X509TrustManager) MemberCredentials.trustOnly(credentials.ca()).getTrustManagers()[0];
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot trust the cluster CA: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void warmUp() {
+    TlsWarmUp.run(credentials);
+  }
+
+  @Override
+  public boolean enabled() {
+    return true;
+  }
+
+  @Override
+  public HttpServerOptions secure(HttpServerOptions options) {
+    return options.setSsl(true).setKeyCertOptions(keyCert()).setClientAuth(ClientAuth.REQUEST)
+        .setTrustOptions(TrustOptions.wrap(new DeferredVerdict(members)));
+  }
+
+  @Override
+  public HttpClientOptions secure(HttpClientOptions options) {
+    // Membership is the identity that matters here (any member may serve any address), so the server's
+    // certificate is checked against the cluster CA but not against the host name it was reached at.
+    return options.setSsl(true).setKeyCertOptions(keyCert()).setVerifyHost(false)
+        .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(credentials.caPem())));
+  }
+
+  @Override
+  public Handler<RoutingContext> guard(MeterRegistry meters, String node) {
+    return new MemberGuard(members, meters, node);
+  }
+
+  private PemKeyCertOptions keyCert() {
+    return new PemKeyCertOptions().addCertValue(Buffer.buffer(credentials.certificatePem()))
+        .addKeyValue(Buffer.buffer(credentials.keyPem()));
+  }
+
+  /**
+   * Accepts any client chain during the handshake (the guard decides, and answers 401), and names the
+   * cluster CA as the accepted issuer so that clients holding several certificates pick the right one.
+   */
+  private static final class DeferredVerdict extends X509ExtendedTrustManager {
+    private final X509TrustManager members;
+
+    DeferredVerdict(X509TrustManager members) {
+      this.members = members;
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
+      members.checkServerTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws java.security.cert.CertificateException {
+      members.checkServerTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws java.security.cert.CertificateException {
+      members.checkServerTrusted(chain, authType);
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return members.getAcceptedIssuers();
+    }
+  }
+}
