@@ -9,7 +9,9 @@
 # Listens on 127.0.0.1 only: nginx :8081 (proxy) and :8082 (proxy_cache), HAProxy :8083 (proxy) and
 # :8084 (cache). Rendered
 # configurations, pid files, logs and nginx's cache live in bench/results/proxies/.
-# Environment: SHARDGATE_CONFIG (default conf/shardgate.json) names the shard nodes.
+# Environment: SHARDGATE_CONFIG (default conf/shardgate.json) names the shard nodes; both proxies reach
+# them over TLS with the member certificate scripts/cluster.sh wrote to run/tls/bench.pem (plain HTTP
+# when the cluster runs with SHARDGATE_INSECURE=true).
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "$0")" && pwd)"
@@ -66,18 +68,31 @@ up() {
   down
   mkdir -p "$RUN/nginx-cache"
   rm -rf "${RUN:?}/nginx-cache/"*
+  # The nodes' internal plane wants a member certificate (see scripts/cluster.sh and docs/security.md).
+  local tls="$ROOT/run/tls" scheme=https ssl_opts="" node_tls=""
+  if [[ "${SHARDGATE_INSECURE:-false}" == true ]]; then
+    scheme=http
+  else
+    [[ -f "$tls/bench.pem" && -f "$tls/bench-key.pem" && -f "$tls/ca.pem" ]] \
+      || die "no member certificate for the proxies in $tls (scripts/cluster.sh up writes it)"
+    (umask 077 && cat "$tls/bench.pem" "$tls/bench-key.pem" >"$RUN/bench-member.pem")
+    ssl_opts=" ssl crt $RUN/bench-member.pem ca-file $tls/ca.pem verify required"
+    node_tls="  proxy_ssl_certificate $tls/bench.pem; proxy_ssl_certificate_key $tls/bench-key.pem;
+  proxy_ssl_trusted_certificate $tls/ca.pem; proxy_ssl_verify on; proxy_ssl_name localhost; proxy_ssl_session_reuse on;"
+  fi
   # shard nodes of the configuration: "shard-node ID PORT" lines
   local nodes upstreams="" servers=""
   nodes="$(java -jar "$JAR" nodes --config "$CONFIG" | awk '$1 == "shard-node" { print $2, $3 }')"
   [[ -n "$nodes" ]] || die "no shard nodes in $CONFIG"
   while read -r id port; do
     upstreams+="    server 127.0.0.1:$port max_fails=0;"$'\n'
-    servers+="  server $id 127.0.0.1:$port"$'\n'
+    servers+="  server $id 127.0.0.1:$port$ssl_opts"$'\n'
   done <<<"$nodes"
   local user=""
   ((EUID == 0)) && user="user root;"
-  awk -v w="$workers" -v run="$RUN" -v user="$user" -v up="${upstreams%$'\n'}" '{
-      gsub(/@WORKERS@/, w); gsub(/@RUN@/, run); gsub(/@USER@/, user); gsub(/@UPSTREAMS@/, up); print }' \
+  awk -v w="$workers" -v run="$RUN" -v user="$user" -v up="${upstreams%$'\n'}" -v nodetls="$node_tls" -v scheme="$scheme" '{
+      gsub(/@WORKERS@/, w); gsub(/@RUN@/, run); gsub(/@USER@/, user); gsub(/@UPSTREAMS@/, up); gsub(/@NODE_TLS@/, nodetls)
+      gsub(/@SCHEME@/, scheme); print }' \
     "$BENCH/proxies/nginx.conf.in" >"$RUN/nginx.conf"
   awk -v w="$workers" -v run="$RUN" -v sv="${servers%$'\n'}" '{
       gsub(/@WORKERS@/, w); gsub(/@RUN@/, run); gsub(/@SERVERS@/, sv); print }' \

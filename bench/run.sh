@@ -95,7 +95,7 @@ url_of() { # target workload -> base url
     nginx:*) echo "http://127.0.0.1:8081" ;;
     haproxy:read-hit) echo "http://127.0.0.1:8084" ;;
     haproxy:*) echo "http://127.0.0.1:8083" ;;
-    direct:*) echo "http://127.0.0.1:$DIRECT_PORT" ;;
+    direct:*) echo "$DIRECT_SCHEME://127.0.0.1:$DIRECT_PORT" ;;
   esac
 }
 prefix_of() { [[ "$1" == direct ]] && echo "/records/expenses/" || echo "/v1/expenses/"; }
@@ -145,7 +145,22 @@ else
     || { tail -n 20 "$ROOT/run/bench-cluster-up.log"; die "cluster did not start (log: run/bench-cluster-up.log)"; }
 fi
 read -r DIRECT_ID DIRECT_PORT < <(java -jar "$JAR" nodes --config "$CONFIG" | awk '$1 == "shard-node" { print $2, $3 }' | sort -k2n | head -n 1)
-curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$DIRECT_PORT/health/ready" || die "direct target $DIRECT_ID (:$DIRECT_PORT) is not ready"
+# The direct target is a shard node's internal plane: wrk reaches it as a cluster member, over TLS with
+# the bench's certificate (wrk has no option for one: bench/tls/wrk-client-cert.c is preloaded).
+TLS_DIR="$ROOT/run/tls"
+DIRECT_SCHEME=https
+DIRECT_ENV=()
+if [[ "${SHARDGATE_INSECURE:-false}" == true ]]; then
+  DIRECT_SCHEME=http
+else
+  command -v gcc >/dev/null || die "gcc is needed to build bench/tls/wrk-client-cert.c (apt-get install gcc)"
+  mkdir -p "$OUT"
+  gcc -shared -fPIC -O2 -o "$OUT/wrk-client-cert.so" "$BENCH/tls/wrk-client-cert.c" -ldl \
+    || die "cannot build bench/tls/wrk-client-cert.c"
+  DIRECT_ENV=(LD_PRELOAD="$OUT/wrk-client-cert.so" WRK_CLIENT_CERT="$TLS_DIR/bench.pem" WRK_CLIENT_KEY="$TLS_DIR/bench-key.pem")
+fi
+curl -fsS -m 2 -o /dev/null --cacert "$TLS_DIR/ca.pem" "$DIRECT_SCHEME://127.0.0.1:$DIRECT_PORT/health/ready" \
+  || die "direct target $DIRECT_ID (:$DIRECT_PORT) is not ready"
 bash "$BENCH/proxies.sh" up "$WORKERS"
 
 # ---- 3. preload -----------------------------------------------------------------------------------
@@ -215,7 +230,9 @@ run_wrk() { # workload target phase duration connections -> raw file path
   base="$(url_of "$t" "$w")"; keys="$(keys_of "$w" "$t")"; prefix="$(prefix_of "$t")"; method="$(method_of "$t")"
   {
     echo "\$ BENCH_PREFIX=$prefix BENCH_UPDATE_METHOD=$method BENCH_KEYS=${keys#"$ROOT"/} wrk -t$THREADS -c$conns -d${dur}s --timeout 5s --latency -s bench/wrk/${SCRIPT[$w]} $base"
-    BENCH_PREFIX="$prefix" BENCH_UPDATE_METHOD="$method" BENCH_KEYS="$keys" timeout $((dur + 30)) \
+    local env=(BENCH_PREFIX="$prefix" BENCH_UPDATE_METHOD="$method" BENCH_KEYS="$keys")
+    [[ "$t" == direct ]] && env+=("${DIRECT_ENV[@]}")
+    env "${env[@]}" timeout $((dur + 30)) \
       wrk -t"$THREADS" -c"$conns" -d"${dur}s" --timeout 5s --latency -s "$BENCH/wrk/${SCRIPT[$w]}" "$base" 2>&1 \
       || echo "wrk exited with status $?"
   } >"$file"

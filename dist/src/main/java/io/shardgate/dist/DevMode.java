@@ -12,6 +12,7 @@ import io.shardgate.shardnode.store.InMemoryRecordStore;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code dev}: the whole cluster in one JVM, with in-memory stores and an in-process registry
@@ -20,20 +21,29 @@ import java.util.List;
 final class DevMode {
   private DevMode() {}
 
-  /** @param auth the internal plane's credentials: a throwaway CA made for this process */
-  static Future<?> start(ShardgateVertx runtime, Settings.Shardgate config, MemberAuth auth) {
+  /** A certificate for the gateway and every node, from a throwaway CA made for this process. */
+  static Map<String, MemberAuth> credentials(Settings.Shardgate config) {
+    List<String> ids = new ArrayList<>(List.of(Roles.GATEWAY_ID));
+    config.shardNodes().forEach(n -> ids.add(n.id()));
+    config.cacheNodes().forEach(n -> ids.add(n.id()));
+    return MemberAuth.throwaway(config.cluster().name(), ids);
+  }
+
+  /** @param members each process's internal-plane credentials, by id (see {@link #credentials}) */
+  static Future<?> start(ShardgateVertx runtime, Settings.Shardgate config, Map<String, MemberAuth> members) {
     Registry registry = Registry.inProcess();
     IdAllocator ids = IdAllocator.inProcess();
     List<Future<?>> nodes = new ArrayList<>();
     for (Settings.Node node : config.shardNodes()) {
       nodes.add(runtime.vertx().deployVerticle(
-          new ShardNodeVerticle(config, node, registry, ids, InMemoryRecordStore::new, runtime.registry(), auth)));
+          new ShardNodeVerticle(config, node, registry, ids, InMemoryRecordStore::new, runtime.registry(),
+              members.get(node.id()))));
     }
     for (Settings.Node node : config.cacheNodes()) {
-      nodes.add(runtime.vertx().deployVerticle(new CacheNodeVerticle(config, node, registry, runtime.registry(), auth)));
+      nodes.add(runtime.vertx().deployVerticle(new CacheNodeVerticle(config, node, registry, runtime.registry(), members.get(node.id()))));
     }
     return Future.all(nodes)
-        .compose(v -> Gateway.deploy(runtime, config, registry, ids, auth))
+        .compose(v -> Gateway.deploy(runtime, config, registry, ids, members.get(Roles.GATEWAY_ID)))
         .onSuccess(v -> banner(config));
   }
 

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -140,13 +141,13 @@ public final class Main {
     };
     // Credentials are read (or, in dev mode, made) and TLS warmed up here on the main thread, where
     // blocking is fine, before any event loop needs them.
-    MemberAuth auth = command.equals("dev") ? MemberAuth.throwaway(settings.cluster().name())
-        : MemberAuth.configured(settings.security(), nodeId);
+    Map<String, MemberAuth> dev = command.equals("dev") ? DevMode.credentials(settings) : Map.of();
+    MemberAuth auth = command.equals("dev") ? dev.get(Roles.GATEWAY_ID) : MemberAuth.configured(settings.security(), nodeId);
     auth.warmUp();
     ShardgateVertx runtime = ShardgateVertx.create();
     Future<?> started = runtime.warmUp().compose(v -> {
       Future<?> deployed = switch (command) {
-        case "dev" -> DevMode.start(runtime, settings, auth);
+        case "dev" -> DevMode.start(runtime, settings, dev);
         case "gateway" -> Roles.gateway(runtime, settings, auth);
         case "shard-node" -> Roles.shardNode(runtime, settings, nodeId, auth);
         default -> Roles.cacheNode(runtime, settings, nodeId, auth);

@@ -106,7 +106,7 @@ public final class ShardNodeVerticle extends VerticleBase {
     OpsRoutes.mount(router, self.id(), meters, this::notReadyReason);
     Settings.ShardNode limits = config.shardNode();
     new RecordRoutes(self.id(), routing, store, replicator, this::serving, meters).mount(router, limits.maxRecordBodyBytes());
-    new ReplicationRoutes(store, peers, locks, sync).mount(router, limits.maxReplicationBodyBytes());
+    new ReplicationRoutes(store, peers, locks, sync, config.lease().ttlMs()).mount(router, limits.maxReplicationBodyBytes());
     new NodeAdminRoutes(self.id(), store, () -> state.name(), presence::holdsLease, catchUp::status).mount(router);
     server = vertx.createHttpServer(auth.secure(new HttpServerOptions().setHost(self.listenHost()).setPort(self.port())
         .setTcpNoDelay(true).setIdleTimeout(120))).requestHandler(router);

@@ -96,14 +96,18 @@ public final class Settings {
 
   /**
    * What a shard node accepts: the largest body of a record request (a gateway's document plus the key
-   * it adds) and of a replication request (one oplog entry or a handoff).
+   * it adds) and of a pushed oplog entry (one record, escaped as a JSON string: at most twice its size,
+   * plus the entry's fields). Handoffs and presence renewals are capped at 4 KiB; reads take no body.
    */
   public record ShardNode(int maxRecordBodyBytes, int maxReplicationBodyBytes) {
-    public static final ShardNode DEFAULTS = new ShardNode(128 << 10, 64 << 20);
+    public static final ShardNode DEFAULTS = new ShardNode(128 << 10, 320 << 10);
 
     public ShardNode {
       Bounds.check("shardNode.maxRecordBodyBytes", maxRecordBodyBytes, 1024, 64 << 20);
       Bounds.check("shardNode.maxReplicationBodyBytes", maxReplicationBodyBytes, 1024, 256 << 20);
+      Bounds.require(maxReplicationBodyBytes >= 2L * maxRecordBodyBytes + 4096, "shardNode.maxReplicationBodyBytes ("
+          + maxReplicationBodyBytes + ") must be at least twice shardNode.maxRecordBodyBytes plus 4096 ("
+          + (2L * maxRecordBodyBytes + 4096) + "): an oplog entry carries a record escaped as a JSON string");
     }
   }
 

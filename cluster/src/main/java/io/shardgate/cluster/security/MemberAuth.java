@@ -9,7 +9,9 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How the internal plane (gateway to shard and cache nodes, node to node, tools to nodes) proves cluster
@@ -50,10 +52,19 @@ public interface MemberAuth {
     }
   }
 
-  /** Dev mode: a throwaway cluster CA and one member certificate, in memory, valid for a day. */
-  static MemberAuth throwaway(String clusterName) {
+  /**
+   * Dev mode: a throwaway cluster CA in memory, valid for a day, and a certificate of it for each of
+   * these members (every in-process node and the gateway), so that the internal plane works as in
+   * cluster mode, member names included.
+   */
+  static Map<String, MemberAuth> throwaway(String clusterName, List<String> memberIds) {
     Duration day = Duration.ofDays(1);
-    return mutualTls(ClusterCa.generate(clusterName, day).issue("dev", List.of("127.0.0.1", "localhost"), day));
+    ClusterCa ca = ClusterCa.generate(clusterName, day);
+    Map<String, MemberAuth> members = new LinkedHashMap<>();
+    for (String id : memberIds) {
+      members.put(id, mutualTls(ca.issue(id, List.of("127.0.0.1", "localhost"), day)));
+    }
+    return members;
   }
 
   /**

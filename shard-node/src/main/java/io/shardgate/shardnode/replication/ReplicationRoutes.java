@@ -4,6 +4,7 @@ import io.shardgate.cluster.http.Problem;
 import io.shardgate.cluster.membership.MemberInfo;
 import io.shardgate.cluster.protocol.Headers;
 import io.shardgate.cluster.protocol.InternalPaths;
+import io.shardgate.cluster.security.MemberAuth;
 import io.shardgate.shardnode.store.OplogEntry;
 import io.shardgate.shardnode.store.RecordStore;
 import io.shardgate.shardnode.store.SlotPosition;
@@ -17,24 +18,33 @@ import io.vertx.ext.web.handler.BodyHandler;
 /**
  * The peer-to-peer API under /replication: apply a pushed entry (pulling what is missing from the
  * sender first), serve log slices, record states and slot copies to catching-up peers, and take a
- * returning peer's handoff.
+ * returning peer's handoff. Each endpoint reads at most the body it needs; a presence lasts at most
+ * one lease ttl and a member may only announce itself.
  */
 public final class ReplicationRoutes {
+  /** A handoff or presence body: a node id and a ttl. */
+  static final int MAX_PRESENCE_BODY_BYTES = 4096;
   private final RecordStore store;
   private final Peers peers;
   private final SlotLocks locks;
   private final SlotSync sync;
+  private final long maxPresentMs;
 
-  public ReplicationRoutes(RecordStore store, Peers peers, SlotLocks locks, SlotSync sync) {
+  /** @param maxPresentMs the longest a returning peer may be counted as live per announcement (the lease ttl) */
+  public ReplicationRoutes(RecordStore store, Peers peers, SlotLocks locks, SlotSync sync, long maxPresentMs) {
     this.store = store;
     this.peers = peers;
     this.locks = locks;
     this.sync = sync;
+    this.maxPresentMs = maxPresentMs;
   }
 
-  public void mount(Router router, int maxBodyBytes) {
-    router.route(InternalPaths.REPLICATION_ALL).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
-    router.post(InternalPaths.APPLY).handler(this::apply);
+  /** @param maxEntryBytes the largest pushed oplog entry */
+  public void mount(Router router, int maxEntryBytes) {
+    router.post(InternalPaths.APPLY).handler(BodyHandler.create(false).setBodyLimit(maxEntryBytes)).handler(this::apply);
+    BodyHandler presence = BodyHandler.create(false).setBodyLimit(MAX_PRESENCE_BODY_BYTES);
+    router.post(InternalPaths.HANDOFF).handler(presence);
+    router.post(InternalPaths.PRESENT).handler(presence);
     router.get(InternalPaths.LOG_ROUTE).handler(this::log);
     router.get(InternalPaths.STATE_ROUTE).handler(this::state);
     router.get(InternalPaths.SNAPSHOT_ROUTE).handler(this::snapshot);
@@ -108,26 +118,47 @@ public final class ReplicationRoutes {
    * write already in flight has finished, so the peer's final sync sees all of them.
    */
   private void handoff(RoutingContext ctx) {
-    JsonObject body = ctx.body().asJsonObject();
-    String node = body == null ? null : body.getString("node");
-    if (node == null || peers.member(node) == null) {
-      Problem.badRequest("handoff needs the id of a member").send(ctx.response());
-      return;
+    if (markPresent(ctx, "handoff")) {
+      reply(ctx, locks.drain().map(v -> new JsonObject().put("node", peers.self())));
     }
-    peers.markPresent(node, Math.max(1000, body.getLong("ttlMs", 6000L)));
-    reply(ctx, locks.drain().map(v -> new JsonObject().put("node", peers.self())));
   }
 
   /** A returning peer, still catching up, renews the handoff's "count me as live" without a drain. */
   private void present(RoutingContext ctx) {
-    JsonObject body = ctx.body().asJsonObject();
-    String node = body == null ? null : body.getString("node");
-    if (node == null || peers.member(node) == null) {
-      Problem.badRequest("present needs the id of a member").send(ctx.response());
-      return;
+    if (markPresent(ctx, "present")) {
+      ctx.response().setStatusCode(204).end();
     }
-    peers.markPresent(node, Math.max(1000, body.getLong("ttlMs", 6000L)));
-    ctx.response().setStatusCode(204).end();
+  }
+
+  /**
+   * Counts the announcing member as live for its ttl, capped at one lease ttl so that a node that dies
+   * right after cannot stay "live" longer than a lease would have kept it; false after answering 400.
+   */
+  private boolean markPresent(RoutingContext ctx, String what) {
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (RuntimeException e) {
+      body = null;
+    }
+    Object node = body == null ? null : body.getValue("node");
+    Object ttl = body == null ? null : body.getValue("ttlMs", maxPresentMs);
+    if (!(node instanceof String id) || peers.member(id) == null) {
+      Problem.badRequest(what + " needs {\"node\": <the id of a member>}").send(ctx.response());
+      return false;
+    }
+    String caller = MemberAuth.caller(ctx);
+    if (caller != null && !caller.equals(id)) {
+      Problem.of(403, "forbidden", "Forbidden", what + " for " + id + " sent by " + caller + ": a member announces only itself")
+          .send(ctx.response());
+      return false;
+    }
+    if (!(ttl instanceof Number n) || n.longValue() < 1 || n.doubleValue() != Math.rint(n.doubleValue())) {
+      Problem.badRequest(what + " ttlMs must be a positive integer, got " + ttl).send(ctx.response());
+      return false;
+    }
+    peers.markPresent(id, Math.min(n.longValue(), maxPresentMs));
+    return true;
   }
 
   /** Every slot's position on this node, so a catching-up peer syncs only the slots that differ. */

@@ -55,7 +55,7 @@ class PeerClientCallerThreadTest {
     store.create("c", "k", SLOT, new JsonObject().put("n", 1), 1).await();
     RoutingTable routing = new RoutingTable(Placement.rendezvous(), 16, 2);
     Router router = Router.router(vertx);
-    new ReplicationRoutes(store, new Peers("source", routing, () -> 0), new SlotLocks(), null).mount(router, 1 << 20);
+    new ReplicationRoutes(store, new Peers("source", routing, () -> 0), new SlotLocks(), null, 3000).mount(router, 1 << 20);
     HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
     peer = new MemberInfo("source", Role.SHARD, "127.0.0.1", server.actualPort(), 1);
     routing.update(new MembershipView(Map.of("source", peer), Set.of("source")));
