@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
 /**
  * Checks request bodies against a collection's JSON Schema and keys against {@link Names}. A create is checked
  * against the whole schema; an update only against the properties it sends (the schema without
- * {@code required}), so {@code {"estimated_costs":"800"}} is a valid update.
+ * {@code required}), so {@code {"estimated_costs":"800"}} is a valid update. String lengths, patterns and
+ * formats are checked by {@link StringRules}, in linear time.
  */
 public final class RecordValidator {
   private static final long MAX_NUMERIC_KEY = 9_007_199_254_740_991L; // 2^53 - 1: exact in every JSON client
@@ -41,11 +42,13 @@ public final class RecordValidator {
     this.hints = hints(collection.schema().getJsonObject("properties"));
     JsonSchemaOptions options = new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setOutputFormat(OutputFormat.Basic)
         .setBaseUri("urn:shardgate:" + collection.name());
-    JsonObject patchSchema = collection.schema().copy();
-    patchSchema.remove("required");
     // The schema library annotates the object it is given; each verticle must hand it its own copy.
-    this.create = Validator.create(JsonSchema.of(collection.schema().copy()), options);
-    this.update = Validator.create(JsonSchema.of(patchSchema), options);
+    JsonObject schema = collection.schema().copy();
+    StringRules strings = StringRules.takeFrom(schema);
+    JsonObject patchSchema = schema.copy();
+    patchSchema.remove("required");
+    this.create = Validator.create(JsonSchema.of(schema), options, strings);
+    this.update = Validator.create(JsonSchema.of(patchSchema), options, strings);
   }
 
   /** Null when the key is acceptable, else the problem. */
