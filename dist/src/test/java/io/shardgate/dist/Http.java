@@ -11,7 +11,7 @@ import java.time.Duration;
 /** A blocking HTTP client for tests (runs on the test thread, never on an event loop). */
 final class Http {
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
-  private final String base;
+  final String base;
 
   Http(String base) {
     this.base = base;

@@ -113,6 +113,21 @@ class RecordValidatorTest {
     assertThat((System.nanoTime() - start) / 1_000_000).as("ms").isLessThan(500);
   }
 
+  @Test
+  void thousandsOfUnknownFieldsAreRefusedAtTheFirst() {
+    JsonObject flood = valid();
+    for (int i = 0; i < 5_000; i++) {
+      flood.put("x" + i, i);
+    }
+    long start = System.nanoTime();
+    Problem p = validator.validateCreate(flood);
+    assertThat(p.field()).isEqualTo("x0");
+    assertThat(p.detail()).startsWith("x0 is not a field of expenses");
+    assertThat((System.nanoTime() - start) / 1_000_000).as("ms").isLessThan(50);
+    String longName = "y".repeat(10_000);
+    assertThat(validator.validateUpdate(new JsonObject().put(longName, 1)).field()).hasSize(61);
+  }
+
   private void assertField(JsonObject doc, String field) {
     Problem p = validator.validateCreate(doc);
     assertThat(p).as("problem for %s", doc).isNotNull();
