@@ -9,9 +9,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,52 +21,24 @@ import org.junit.jupiter.api.io.TempDir;
 class DevModeIT {
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   static Path dir;
-  static Process dev;
-  static Path log;
+  static DevProcess dev;
   static Http http;
 
   @BeforeAll
   static void start() throws Exception {
-    int gateway = ProcessCluster.freePort();
-    JsonArray shards = new JsonArray();
-    JsonArray caches = new JsonArray();
-    for (int i = 1; i <= 3; i++) {
-      shards.add(new JsonObject().put("id", "shard-" + i).put("port", ProcessCluster.freePort()));
-      caches.add(new JsonObject().put("id", "cache-" + i).put("port", ProcessCluster.freePort()));
-    }
-    log = dir.resolve("dev.log");
     Path trips = dir.resolve("trips.json");
     Files.writeString(trips, new JsonObject().put("name", "trips").put("path", "/v1/trips").put("keyField", "code")
         .put("schema", new JsonObject().put("type", "object").put("required", new JsonArray().add("city"))
             .put("properties", new JsonObject().put("city", new JsonObject().put("type", "string")))).encode());
-    JsonArray collections = new JsonArray().add("collections/expenses.json").add(trips.toAbsolutePath().toString());
-    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-Dshardgate.blockedThreadMs=" + System.getProperty("shardgate.blockedThreadMs", "200"),
-        "-jar", ProcessCluster.JAR.toAbsolutePath().toString(), "dev",
-        "--set", "gateway.port=" + gateway, "--set", "shardNodes=" + shards.encode(), "--set", "cacheNodes=" + caches.encode(),
-        "--set", "collections=" + collections.encode());
-    // Run from an empty directory: dev mode must work from the jar alone.
-    dev = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
-    http = new Http("http://127.0.0.1:" + gateway);
-    ProcessCluster.awaitCondition(Duration.ofSeconds(60), "dev mode answering", () -> {
-      if (!dev.isAlive()) {
-        throw new IllegalStateException("dev exited:\n" + ProcessCluster.tail(log));
-      }
-      try {
-        return Files.readString(log).contains("Press Ctrl-C to stop.");
-      } catch (java.io.IOException e) {
-        return false;
-      }
-    });
+    dev = DevProcess.start(dir, new JsonArray().add("collections/expenses.json").add(trips.toAbsolutePath().toString()));
+    http = dev.http;
   }
 
   @AfterAll
   static void stop() throws Exception {
     if (dev != null) {
-      dev.destroy();
-      assertThat(dev.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).as("dev mode exits on SIGTERM").isTrue();
-      String output = Files.readString(log);
+      assertThat(dev.stop()).as("dev mode exits on SIGTERM").isTrue();
+      String output = dev.output();
       assertThat(output).doesNotContain("has been blocked for");
       assertThat(output).contains("stopped");
     }
@@ -76,7 +46,7 @@ class DevModeIT {
 
   @Test
   void startsWithAWarningThatDataIsInMemory() throws Exception {
-    String output = Files.readString(log);
+    String output = dev.output();
     assertThat(output).contains("DEV MODE KEEPS DATA IN MEMORY ONLY").contains("curl -i -X POST");
   }
 

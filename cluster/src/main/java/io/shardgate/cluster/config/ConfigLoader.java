@@ -184,6 +184,7 @@ public final class ConfigLoader {
     if (!"object".equals(schema.getValue("type")) || !(schema.getValue("properties") instanceof JsonObject)) {
       throw new ConfigException("config: " + c.where("schema") + " must be an object schema with properties");
     }
+    SchemaPatterns.check(c.where("schema"), name, schema);
     JsonObject defaults = c.optionalObject("defaults");
     return new Settings.Collection(name, path, c.string("keyField", "id"), schema, defaults, collectionCache(c, name));
   }

@@ -51,7 +51,7 @@ class SlotSyncTest {
     PeerClient client = new PeerClient(vertx, "local", Settings.Replication.DEFAULTS, new SimpleMeterRegistry(),
         MemberAuth.none());
     new ReplicationRoutes(source, sourcePeers, new SlotLocks(), new SlotSync(source, client, 100, "source",
-        new SimpleMeterRegistry())).mount(router, 1 << 20);
+        new SimpleMeterRegistry()), 3000).mount(router, 1 << 20);
     server = on(() -> vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
     sourceNode = new MemberInfo("source", Role.SHARD, "127.0.0.1", server.actualPort(), 1);
     routing.update(new MembershipView(Map.of("source", sourceNode), Set.of("source")));

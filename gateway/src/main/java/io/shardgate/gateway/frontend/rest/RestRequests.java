@@ -6,7 +6,6 @@ import io.shardgate.gateway.http.ProblemException;
 import io.shardgate.gateway.records.IfMatch;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
 
@@ -32,9 +31,9 @@ final class RestRequests {
     }
     Object parsed;
     try {
-      parsed = Json.decodeValue(buffer);
+      parsed = JsonBodies.decode(buffer);
     } catch (DecodeException e) {
-      throw new ProblemException(Problem.of(400, "malformed-json", "Malformed JSON", "the body is not valid JSON: "
+      throw new ProblemException(Problem.of(400, "malformed-json", "Malformed JSON", "the body is not acceptable JSON: "
           + shorten(e.getMessage())));
     }
     if (!(parsed instanceof JsonObject object)) {
