@@ -10,13 +10,8 @@ import java.time.Duration;
 
 /** A blocking HTTP client for tests (runs on the test thread, never on an event loop). */
 final class Http {
-<<<<<<< HEAD
   private final HttpClient client;
-  private final String base;
-=======
-  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
   final String base;
->>>>>>> hostile-input
 
   Http(String base) {
     this(base, null);

@@ -48,7 +48,8 @@ public final class Gateway {
     return watcher.start().compose(v -> {
       routing.update(watcher.current());
       return runtime.vertx().deployVerticle(
-          () -> new GatewayVerticle(config, routing, cache, ids, runtime.registry(), backendMetrics, () -> null, auth),
+          () -> new GatewayVerticle(config, routing, cache, ids, runtime.registry(), backendMetrics,
+              () -> routing.current().notRoutableReason(), auth),
           new DeploymentOptions().setInstances(instances));
     }).onSuccess(id -> LOG.info("gateway listening on {}:{} with {} instances, {} placement over {} slots",
         config.gateway().host(), config.gateway().port(), instances, c.placement(), c.slots()));

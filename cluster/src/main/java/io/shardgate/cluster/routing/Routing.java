@@ -29,6 +29,8 @@ public final class Routing {
   private final List<Node> shardNodes;
   private final Map<String, Partitioner> partitioners;
   private final Partitioner hash;
+  /** Slots with no live replica, counted on first use (-1 until then). */
+  private volatile int unserved = -1;
 
   private Routing(int slots, SlotTable table, long tableVersion, MembershipView view, List<Node> shardNodes,
       Map<String, Partitioner> partitioners) {
@@ -126,6 +128,32 @@ public final class Routing {
 
   public int slots() {
     return slots;
+  }
+
+  /** How many slots no live replica can serve in this view: requests for their keys fail with 503. */
+  public int unservedSlots() {
+    int n = unserved;
+    if (n < 0) {
+      n = 0;
+      for (int slot = 0; slot < slots; slot++) {
+        boolean served = false;
+        for (String id : table.replicas(slot)) {
+          served |= view.isLive(id);
+        }
+        n += served ? 0 : 1;
+      }
+      unserved = n;
+    }
+    return n;
+  }
+
+  /** Null when every slot has a live replica, else why a request may not be routable (for /health/ready). */
+  public String notRoutableReason() {
+    if (shardNodes.isEmpty()) {
+      return "no shard node in the membership view yet";
+    }
+    int n = unservedSlots();
+    return n == 0 ? null : n + " of " + slots + " slots have no live replica";
   }
 
   /** One replica of a slot: its id, its member entry (null when the view lacks it) and its liveness. */

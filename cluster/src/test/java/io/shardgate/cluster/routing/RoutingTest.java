@@ -42,6 +42,24 @@ class RoutingTest {
   }
 
   @Test
+  void everySlotIsRoutableWhileOneReplicaOfEachIsLiveAndNotWhenTwoNeighboursAreDown() {
+    RoutingTable table = new RoutingTable(Placement.rendezvous(), SLOTS, 2);
+    assertThat(table.current().notRoutableReason()).isEqualTo("no shard node in the membership view yet");
+    table.update(view(Set.of("a", "b", "c"), "a", "b", "c"));
+    assertThat(table.current().notRoutableReason()).isNull();
+    table.update(view(Set.of("b", "c"), "a", "b", "c"));
+    assertThat(table.current().unservedSlots()).as("R = 2: every slot of a still has a live successor").isZero();
+    table.update(view(Set.of("c"), "a", "b", "c"));
+    int both = 0;
+    for (int slot = 0; slot < SLOTS; slot++) {
+      both += table.current().replicaIds(slot).contains("c") ? 0 : 1;
+    }
+    assertThat(both).as("slots held by a and b only").isPositive();
+    assertThat(table.current().unservedSlots()).isEqualTo(both);
+    assertThat(table.current().notRoutableReason()).isEqualTo(both + " of " + SLOTS + " slots have no live replica");
+  }
+
+  @Test
   void theTableVersionChangesWithTheMembersNotWithLiveness() {
     RoutingTable table = new RoutingTable(Placement.rendezvous(), SLOTS, 2);
     table.update(view(Set.of("a", "b"), "a", "b"));

@@ -17,9 +17,16 @@ import java.security.MessageDigest;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Operator endpoints under /admin, each requiring {@code Authorization: Bearer <adminToken>}. */
+/**
+ * Operator endpoints under /admin, each requiring {@code Authorization: Bearer <adminToken>}. Every call,
+ * allowed or refused, leaves one audit line (logger {@code shardgate.audit}): action, caller address,
+ * outcome and status; admin calls are rare, so a line each is affordable even on the event loop.
+ */
 public final class AdminRoutes {
+  private static final Logger AUDIT = LoggerFactory.getLogger("shardgate.audit");
   private final byte[] token;
   private final RoutingTable routing;
 
@@ -37,13 +44,18 @@ public final class AdminRoutes {
   private void authorize(RoutingContext ctx) {
     ctx.put(RequestMetrics.OP, "admin");
     String header = ctx.request().getHeader("Authorization");
+    String action = ctx.request().method() + " " + ctx.request().path();
+    String from = String.valueOf(ctx.request().remoteAddress());
+    boolean tokenOk = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+        && MessageDigest.isEqual(header.substring(7).trim().getBytes(StandardCharsets.UTF_8), token);
+    ctx.addEndHandler(v -> AUDIT.info("admin action={} from={} authorized={} status={}", action, from, tokenOk,
+        ctx.response().getStatusCode()));
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"shardgate-admin\"");
       Problem.forStatus(401, "admin endpoints need the header Authorization: Bearer <admin token>").send(ctx.response());
       return;
     }
-    byte[] sent = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-    if (!MessageDigest.isEqual(sent, token)) {
+    if (!tokenOk) {
       Problem.of(403, "forbidden", "Forbidden", "the admin token is not valid").send(ctx.response());
       return;
     }
