@@ -42,6 +42,11 @@ final class ConfigReader {
     return s;
   }
 
+  /** A string setting without a default: null when absent. */
+  String optionalString(String key) {
+    return json.getValue(key) == null ? null : string(key, null);
+  }
+
   long number(String key, long dflt, long min, long max) {
     Object v = json.getValue(key);
     if (v == null) {
