@@ -42,7 +42,7 @@ public record RedisRegistryOptions(String connectionString, String clusterName, 
       throw new IllegalArgumentException("redis maxWaiting must not be negative, got " + maxPoolWaiting);
     }
     Backoff.exponential(reconnectInitialMillis, reconnectMaxMillis); // validates the delays
-    if (caFile != null && !tls()) {
+    if (caFile != null && !connectionString.startsWith("rediss://")) {
       throw new IllegalArgumentException("a redis CA file is set but the url is not rediss://");
     }
   }
