@@ -46,7 +46,8 @@ final class ProcessCluster implements AutoCloseable {
   final Map<String, Integer> shardPorts = new LinkedHashMap<>();
   final String adminToken = UUID.randomUUID().toString();
   private final Map<String, Process> processes = new LinkedHashMap<>();
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+  private HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+  private String gatewayScheme = "http";
 
   final Map<String, Integer> cachePorts = new LinkedHashMap<>();
 
@@ -97,8 +98,16 @@ final class ProcessCluster implements AutoCloseable {
     return this;
   }
 
+  /** The gateway speaks HTTPS (gateway.tls in the overrides); readiness checks trust this context's CAs. */
+  ProcessCluster gatewayTls(javax.net.ssl.SSLContext trust) {
+    this.gatewayScheme = "https";
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
+        .sslContext(trust).build();
+    return this;
+  }
+
   String gateway() {
-    return "http://127.0.0.1:" + gatewayPort;
+    return gatewayScheme + "://127.0.0.1:" + gatewayPort;
   }
 
   void startShard(String id) throws IOException {
@@ -116,7 +125,8 @@ final class ProcessCluster implements AutoCloseable {
   }
 
   void startGateway() throws IOException {
-    start("gateway", List.of("gateway", "--config", config.toString()), gatewayPort);
+    spawn("gateway", List.of("gateway", "--config", config.toString()));
+    awaitReady("gateway", gateway());
   }
 
   void startAll() throws IOException {
@@ -134,6 +144,10 @@ final class ProcessCluster implements AutoCloseable {
     awaitReady(name, port);
   }
 
+  private void awaitReady(String name, int port) {
+    awaitReady(name, "http://127.0.0.1:" + port);
+  }
+
   private void spawn(String name, List<String> args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-Dshardgate.blockedThreadMs=" + blockedMs, "-jar", JAR.toString()));
@@ -144,14 +158,14 @@ final class ProcessCluster implements AutoCloseable {
     processes.put(name, p);
   }
 
-  private void awaitReady(String name, int port) {
+  private void awaitReady(String name, String base) {
     Process p = processes.get(name);
     Path log = dir.resolve(name + ".log");
-    awaitCondition(Duration.ofSeconds(60), name + " ready on port " + port + " (log: " + log + ")", () -> {
+    awaitCondition(Duration.ofSeconds(60), name + " ready at " + base + " (log: " + log + ")", () -> {
       if (!p.isAlive()) {
         throw new IllegalStateException(name + " exited with " + p.exitValue() + ":\n" + tail(log));
       }
-      return status("http://127.0.0.1:" + port + "/health/ready") == 200;
+      return status(base + "/health/ready") == 200;
     });
   }
 
