@@ -6,6 +6,7 @@ import io.shardgate.cachenode.store.CacheLimits;
 import io.shardgate.cachenode.store.CacheMeters;
 import io.shardgate.cachenode.store.VersionedCache;
 import io.shardgate.cluster.config.Settings;
+import io.shardgate.cluster.http.ListenerLimits;
 import io.shardgate.cluster.http.OpsRoutes;
 import io.shardgate.cluster.http.Problem;
 import io.shardgate.cluster.membership.Registry;
@@ -16,7 +17,6 @@ import io.shardgate.cluster.time.Clock;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.util.List;
 import org.slf4j.Logger;
@@ -74,8 +74,8 @@ public final class CacheNodeVerticle extends VerticleBase {
     OpsRoutes.mount(router, self.id(), meters, presence::notReadyReason);
     CacheRoutes.mount(router, cache, limits);
     answerErrorsAsProblems(router);
-    server = vertx.createHttpServer(auth.secure(new HttpServerOptions().setHost(self.listenHost()).setPort(self.port())))
-        .requestHandler(router);
+    ListenerLimits listenerLimits = new ListenerLimits(config.nodeListener(), meters, self.id());
+    server = listenerLimits.server(vertx, auth.secure(listenerLimits.options(self.listenHost(), self.port())), router);
     return server.listen().compose(s -> presence.start())
         .onSuccess(v -> LOG.info("cache node {} serving on {}:{} ({} bytes, {} per entry, default TTL {} ms)",
             self.id(), self.host(), self.port(), limits.maxBytes(), limits.maxEntryBytes(), limits.defaultTtlMs()));

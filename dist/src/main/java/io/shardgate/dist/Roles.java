@@ -11,6 +11,7 @@ import io.shardgate.gateway.Gateway;
 import io.shardgate.shardnode.ShardNodeVerticle;
 import io.shardgate.shardnode.store.MySqlRecordStore;
 import io.shardgate.shardnode.store.MySqlStoreConfig;
+import io.shardgate.shardnode.store.MySqlTls;
 import io.vertx.core.Future;
 import io.vertx.mysqlclient.MySQLConnectOptions;
 import io.vertx.redis.client.Redis;
@@ -34,7 +35,7 @@ final class Roles {
     Settings.Node self = config.shardNode(id);
     Settings.MySql m = config.mysql();
     MySqlStoreConfig store = new MySqlStoreConfig(m.host(), m.port(), m.user(), m.password(), databaseName(m, id),
-        m.poolSize(), m.maxWaitQueue());
+        m.poolSize(), m.maxWaitQueue(), MySqlTls.of(m.tls().mode(), m.tls().caFile()));
     RedisRegistryOptions options = redisOptions(config);
     Registry registry = Registry.redis(runtime.vertx(), options);
     IdAllocator epochs = IdAllocator.redis(Redis.createClient(runtime.vertx(), options.redisOptions()), config.cluster().name());
@@ -67,7 +68,10 @@ final class Roles {
   }
 
   private static RedisRegistryOptions redisOptions(Settings.Shardgate config) {
-    return RedisRegistryOptions.of(config.redis().url(), config.cluster().name())
-        .withPool(config.redis().poolSize(), config.redis().maxWaiting());
+    Settings.Redis redis = config.redis();
+    return RedisRegistryOptions.of(redis.url(), config.cluster().name())
+        .withPool(redis.poolSize(), redis.maxWaiting())
+        .withCredentials(redis.user(), redis.password())
+        .withCaFile(redis.caFile());
   }
 }

@@ -50,7 +50,10 @@ final class ProcessCluster implements AutoCloseable {
   private final Map<String, Process> processes = new LinkedHashMap<>();
   /** What the test calls the internal plane with: a member certificate of this cluster's CA. */
   final MemberCredentials member;
-  private final HttpClient http;
+  private HttpClient http;
+  private String gatewayScheme = "http";
+  /** What "the gateway started" means: ready (every slot routable), or only live for a gateway without nodes. */
+  private String gatewayHealth = "ready";
 
   final Map<String, Integer> cachePorts = new LinkedHashMap<>();
 
@@ -114,8 +117,22 @@ final class ProcessCluster implements AutoCloseable {
     return this;
   }
 
+  /** The gateway speaks HTTPS (gateway.tls in the overrides); readiness checks trust this context's CAs. */
+  ProcessCluster gatewayTls(javax.net.ssl.SSLContext trust) {
+    this.gatewayScheme = "https";
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
+        .sslContext(trust).build();
+    return this;
+  }
+
+  /** For a gateway started without shard nodes: it is never ready (no slot is routable), only live. */
+  ProcessCluster gatewayWithoutNodes() {
+    this.gatewayHealth = "live";
+    return this;
+  }
+
   String gateway() {
-    return "http://127.0.0.1:" + gatewayPort;
+    return gatewayScheme + "://127.0.0.1:" + gatewayPort;
   }
 
   /** A client for a shard or cache node's internal API at this address, calling as a cluster member. */
@@ -138,7 +155,8 @@ final class ProcessCluster implements AutoCloseable {
   }
 
   void startGateway() throws IOException {
-    start("gateway", List.of("gateway", "--config", config.toString()), gatewayPort);
+    spawn("gateway", List.of("gateway", "--config", config.toString()));
+    awaitReady("gateway", gateway());
   }
 
   void startAll() throws IOException {
@@ -156,6 +174,11 @@ final class ProcessCluster implements AutoCloseable {
     awaitReady(name, port);
   }
 
+  /** A shard or cache node: its internal listener speaks TLS (health needs no client certificate). */
+  private void awaitReady(String name, int port) {
+    awaitReady(name, "https://127.0.0.1:" + port);
+  }
+
   private void spawn(String name, List<String> args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-Dshardgate.blockedThreadMs=" + blockedMs, "-jar", JAR.toString()));
@@ -166,14 +189,14 @@ final class ProcessCluster implements AutoCloseable {
     processes.put(name, p);
   }
 
-  private void awaitReady(String name, int port) {
+  private void awaitReady(String name, String base) {
     Process p = processes.get(name);
     Path log = dir.resolve(name + ".log");
-    awaitCondition(Duration.ofSeconds(60), name + " ready on port " + port + " (log: " + log + ")", () -> {
+    awaitCondition(Duration.ofSeconds(60), name + " ready at " + base + " (log: " + log + ")", () -> {
       if (!p.isAlive()) {
         throw new IllegalStateException(name + " exited with " + p.exitValue() + ":\n" + tail(log));
       }
-      return status((name.equals("gateway") ? "http://" : "https://") + "127.0.0.1:" + port + "/health/ready") == 200;
+      return status(base + "/health/" + (name.equals("gateway") ? gatewayHealth : "ready")) == 200;
     });
   }
 

@@ -1,6 +1,7 @@
 package io.shardgate.gateway;
 
 import io.shardgate.cluster.config.Settings;
+import io.shardgate.cluster.http.ListenerLimits;
 import io.shardgate.cluster.ids.IdAllocator;
 import io.shardgate.cluster.membership.MembershipWatcher;
 import io.shardgate.cluster.membership.Registry;
@@ -44,14 +45,16 @@ public final class Gateway {
     GatewayCache cache = GatewayCache.create(routing, runtime.registry(), config.gateway().requestTimeoutMs(), cacheClient,
         auth);
     BackendMetrics backendMetrics = new BackendMetrics(runtime.registry());
+    ListenerLimits listenerLimits = new ListenerLimits(config.gateway().listener(), runtime.registry(), "gateway");
     int instances = config.gateway().instances() > 0 ? config.gateway().instances() : ShardgateVertx.eventLoops();
     return watcher.start().compose(v -> {
       routing.update(watcher.current());
       return runtime.vertx().deployVerticle(
           () -> new GatewayVerticle(config, routing, cache, ids, runtime.registry(), backendMetrics,
-              () -> routing.current().notRoutableReason(), auth),
+              () -> routing.current().notRoutableReason(), auth, listenerLimits),
           new DeploymentOptions().setInstances(instances));
-    }).onSuccess(id -> LOG.info("gateway listening on {}:{} with {} instances, {} placement over {} slots",
-        config.gateway().host(), config.gateway().port(), instances, c.placement(), c.slots()));
+    }).onSuccess(id -> LOG.info("gateway listening on {}://{}:{} with {} instances, {} placement over {} slots",
+        config.gateway().tls().enabled() ? "https" : "http", config.gateway().host(), config.gateway().port(),
+        instances, c.placement(), c.slots()));
   }
 }

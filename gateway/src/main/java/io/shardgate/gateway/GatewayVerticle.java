@@ -2,7 +2,9 @@ package io.shardgate.gateway;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.shardgate.cluster.config.Settings;
+import io.shardgate.cluster.http.ListenerLimits;
 import io.shardgate.cluster.http.OpsRoutes;
+import io.shardgate.cluster.http.ServerTlsOptions;
 import io.shardgate.cluster.ids.IdAllocator;
 import io.shardgate.cluster.routing.RoutingTable;
 import io.shardgate.cluster.security.MemberAuth;
@@ -30,8 +32,8 @@ import java.util.function.Supplier;
 /**
  * One gateway instance; the process deploys one per event loop, all listening on the same port.
  * Each instance owns its HTTP server, its clients to the shard and cache nodes, and a record service
- * per collection over them, which the front ends share; the routing table, cache path, id allocator
- * and meters are the process's, immutable or thread-safe.
+ * per collection over them, which the front ends share; the routing table, cache path, id allocator,
+ * listener limits and meters are the process's, immutable or thread-safe.
  */
 public final class GatewayVerticle extends VerticleBase {
   private final Settings.Shardgate config;
@@ -42,12 +44,14 @@ public final class GatewayVerticle extends VerticleBase {
   private final BackendMetrics backendMetrics;
   private final Supplier<String> readiness;
   private final MemberAuth auth;
+  private final ListenerLimits listenerLimits;
   private NodeClient nodes;
   private CacheClient caches;
   private HttpServer server;
 
   public GatewayVerticle(Settings.Shardgate config, RoutingTable routing, GatewayCache cache, IdAllocator ids,
-      PrometheusMeterRegistry meters, BackendMetrics backendMetrics, Supplier<String> readiness, MemberAuth auth) {
+      PrometheusMeterRegistry meters, BackendMetrics backendMetrics, Supplier<String> readiness, MemberAuth auth,
+      ListenerLimits listenerLimits) {
     this.config = config;
     this.routing = routing;
     this.cache = cache;
@@ -56,6 +60,7 @@ public final class GatewayVerticle extends VerticleBase {
     this.backendMetrics = backendMetrics;
     this.readiness = readiness;
     this.auth = auth;
+    this.listenerLimits = listenerLimits;
   }
 
   @Override
@@ -77,10 +82,9 @@ public final class GatewayVerticle extends VerticleBase {
       new RestCollectionApi(collection, records, RestStats.micrometer(meters, collection.name()),
           g.backend().retryAfterSeconds()).mount(router, g.maxBodyBytes());
     }
-    HttpServerOptions options = new HttpServerOptions().setHost(g.host()).setPort(g.port())
-        .setMaxHeaderSize(g.maxHeaderBytes()).setMaxInitialLineLength(GatewayTuning.MAX_REQUEST_LINE_BYTES)
-        .setIdleTimeout(g.idleTimeoutSeconds()).setTcpNoDelay(true);
-    server = vertx.createHttpServer(options).requestHandler(router).invalidRequestHandler(ErrorPages::invalidRequest);
+    HttpServerOptions options = ServerTlsOptions.apply(listenerLimits.options(g.host(), g.port())
+        .setMaxHeaderSize(g.maxHeaderBytes()).setMaxInitialLineLength(GatewayTuning.MAX_REQUEST_LINE_BYTES), g.tls());
+    server = listenerLimits.server(vertx, options, router).invalidRequestHandler(ErrorPages::invalidRequest);
     return server.listen();
   }
 

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.shardgate.cluster.config.Settings;
+import io.shardgate.cluster.http.ListenerLimits;
 import io.shardgate.cluster.http.OpsRoutes;
 import io.shardgate.cluster.ids.IdAllocator;
 import io.shardgate.cluster.membership.MembershipWatcher;
@@ -28,7 +29,6 @@ import io.shardgate.shardnode.store.RecordStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -108,8 +108,8 @@ public final class ShardNodeVerticle extends VerticleBase {
     new RecordRoutes(self.id(), routing, store, replicator, this::serving, meters).mount(router, limits.maxRecordBodyBytes());
     new ReplicationRoutes(store, peers, locks, sync, config.lease().ttlMs()).mount(router, limits.maxReplicationBodyBytes());
     new NodeAdminRoutes(self.id(), store, () -> state.name(), presence::holdsLease, catchUp::status).mount(router);
-    server = vertx.createHttpServer(auth.secure(new HttpServerOptions().setHost(self.listenHost()).setPort(self.port())
-        .setTcpNoDelay(true).setIdleTimeout(120))).requestHandler(router);
+    ListenerLimits listenerLimits = new ListenerLimits(config.nodeListener(), meters, self.id());
+    server = listenerLimits.server(vertx, auth.secure(listenerLimits.options(self.listenHost(), self.port())), router);
     return store.start()
         .compose(v -> server.listen())
         .compose(s -> presence.join())

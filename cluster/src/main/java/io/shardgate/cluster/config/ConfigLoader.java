@@ -24,16 +24,18 @@ public final class ConfigLoader {
   public static final String BUNDLED = "conf/shardgate.json";
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
-  private static final Map<String, String> ENV = Map.of(
-      "SHARDGATE_REDIS_URL", "redis.url",
-      "SHARDGATE_MYSQL_HOST", "mysql.host",
-      "SHARDGATE_MYSQL_PORT", "mysql.port",
-      "SHARDGATE_MYSQL_USER", "mysql.user",
-      "SHARDGATE_MYSQL_PASSWORD", "mysql.password",
-      "SHARDGATE_ADMIN_TOKEN", "gateway.adminToken",
-      "SHARDGATE_ADMIN_TOKEN_FILE", "gateway.adminTokenFile",
-      "SHARDGATE_INSECURE", "security.insecure",
-      "SHARDGATE_GATEWAY_INSTANCES", "gateway.instances");
+  private static final Map<String, String> ENV = Map.ofEntries(
+      Map.entry("SHARDGATE_REDIS_URL", "redis.url"),
+      Map.entry("SHARDGATE_REDIS_USER", "redis.user"),
+      Map.entry("SHARDGATE_REDIS_PASSWORD", "redis.password"),
+      Map.entry("SHARDGATE_MYSQL_HOST", "mysql.host"),
+      Map.entry("SHARDGATE_MYSQL_PORT", "mysql.port"),
+      Map.entry("SHARDGATE_MYSQL_USER", "mysql.user"),
+      Map.entry("SHARDGATE_MYSQL_PASSWORD", "mysql.password"),
+      Map.entry("SHARDGATE_ADMIN_TOKEN", "gateway.adminToken"),
+      Map.entry("SHARDGATE_ADMIN_TOKEN_FILE", "gateway.adminTokenFile"),
+      Map.entry("SHARDGATE_INSECURE", "security.insecure"),
+      Map.entry("SHARDGATE_GATEWAY_INSTANCES", "gateway.instances"));
 
   private ConfigLoader() {}
 
@@ -86,10 +88,7 @@ public final class ConfigLoader {
     Settings.Cluster cluster = new Settings.Cluster(id(c, "name", dc.name()), c.integer("slots", dc.slots()),
         c.integer("replicationFactor", dc.replicationFactor()), c.string("placement", dc.placement()),
         c.integer("ringVirtualNodes", dc.ringVirtualNodes()));
-    ConfigReader rd = r.child("redis");
-    Settings.Redis dr = Settings.Redis.DEFAULTS;
-    Settings.Redis redis = new Settings.Redis(rd.string("url", dr.url()), rd.integer("poolSize", dr.poolSize()),
-        rd.integer("maxWaiting", dr.maxWaiting()));
+    Settings.Redis redis = redis(r.child("redis"));
     ConfigReader l = r.child("lease");
     Settings.Lease lease = new Settings.Lease(l.number("ttlMs", Settings.Lease.DEFAULTS.ttlMs()),
         l.number("renewMs", Settings.Lease.DEFAULTS.renewMs()));
@@ -108,7 +107,7 @@ public final class ConfigLoader {
     Settings.MySql dm = Settings.MySql.DEFAULTS;
     Settings.MySql mysql = new Settings.MySql(m.string("host", dm.host()), m.integer("port", dm.port()),
         m.string("user", dm.user()), m.string("password", dm.password()), id(m, "databasePrefix", dm.databasePrefix()),
-        m.integer("poolSize", dm.poolSize()), m.integer("maxWaitQueue", dm.maxWaitQueue()));
+        m.integer("poolSize", dm.poolSize()), m.integer("maxWaitQueue", dm.maxWaitQueue()), mysqlTls(m.child("tls")));
     ConfigReader sn = r.child("shardNode");
     Settings.ShardNode dn = Settings.ShardNode.DEFAULTS;
     Settings.ShardNode shardNode = new Settings.ShardNode(sn.integer("maxRecordBodyBytes", dn.maxRecordBodyBytes()),
@@ -123,8 +122,8 @@ public final class ConfigLoader {
     Settings.Gateway gateway = new Settings.Gateway(g.string("host", dg.host()), g.integer("port", dg.port()),
         g.integer("instances", dg.instances()), adminToken(g, dg.adminToken()),
         g.integer("maxBodyBytes", dg.maxBodyBytes()), g.integer("maxHeaderBytes", dg.maxHeaderBytes()),
-        g.number("requestTimeoutMs", dg.requestTimeoutMs()), g.integer("idleTimeoutSeconds", dg.idleTimeoutSeconds()),
-        backend);
+        g.number("requestTimeoutMs", dg.requestTimeoutMs()), listener(g, Settings.Listener.GATEWAY_DEFAULTS), backend,
+        serverTls(g.child("tls")));
     List<Settings.Node> shards = r.list("shardNodes", ConfigLoader::node);
     List<Settings.Node> caches = r.list("cacheNodes", ConfigLoader::node);
     unique(shards, caches);
@@ -142,7 +141,7 @@ public final class ConfigLoader {
     Settings.Security security = new Settings.Security(sec.bool("insecure", Settings.Security.DEFAULTS.insecure()),
         sec.optionalString("caFile"), sec.optionalString("certFile"), sec.optionalString("keyFile"));
     return new Settings.Shardgate(cluster, redis, lease, membership, replication, mysql, shardNode, gateway, cacheStore,
-        shards, caches, collections, security);
+        shards, caches, collections, security, listener(r.child("nodeListener"), Settings.Listener.NODE_DEFAULTS));
   }
 
   /**
@@ -163,6 +162,44 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException("config: cannot read gateway.adminTokenFile " + file + ": " + e);
     }
+  }
+
+  /** Credentials come from redis.password or redis.passwordFile (one of them), never from both. */
+  private static Settings.Redis redis(ConfigReader rd) {
+    Settings.Redis dr = Settings.Redis.DEFAULTS;
+    String password = rd.optionalString("password");
+    String passwordFile = rd.optionalString("passwordFile");
+    if (password != null && passwordFile != null) {
+      throw new ConfigException("config: " + rd.where("password") + " and " + rd.where("passwordFile")
+          + " are both set: give one");
+    }
+    if (passwordFile != null) {
+      password = PemFiles.secret(rd.where("passwordFile"), passwordFile);
+    }
+    ConfigReader tls = rd.child("tls");
+    String caFile = tls.optionalString("caFile");
+    return new Settings.Redis(rd.string("url", dr.url()), rd.integer("poolSize", dr.poolSize()),
+        rd.integer("maxWaiting", dr.maxWaiting()), rd.optionalString("user"), password,
+        caFile == null ? null : PemFiles.certificates(tls.where("caFile"), caFile));
+  }
+
+  private static Settings.MySqlTls mysqlTls(ConfigReader tls) {
+    String caFile = tls.optionalString("caFile");
+    return new Settings.MySqlTls(tls.string("mode", Settings.MySqlTls.DISABLED.mode()),
+        caFile == null ? null : PemFiles.certificates(tls.where("caFile"), caFile));
+  }
+
+  private static Settings.Listener listener(ConfigReader l, Settings.Listener d) {
+    return new Settings.Listener(d.name(), l.integer("idleTimeoutSeconds", d.idleTimeoutSeconds()),
+        l.number("headerTimeoutMs", d.headerTimeoutMs()), l.integer("maxConnections", d.maxConnections()));
+  }
+
+  private static Settings.ServerTls serverTls(ConfigReader tls) {
+    if (!tls.bool("enabled", false)) {
+      return Settings.ServerTls.OFF;
+    }
+    return new Settings.ServerTls(true, PemFiles.certificates(tls.where("certFile"), tls.string("certFile", null)),
+        PemFiles.privateKey(tls.where("keyFile"), tls.string("keyFile", null)));
   }
 
   private static Settings.Node node(ConfigReader n) {

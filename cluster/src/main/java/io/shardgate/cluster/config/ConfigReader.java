@@ -42,7 +42,7 @@ final class ConfigReader {
     return s;
   }
 
-  /** A string setting that may be absent (null then). */
+  /** A string setting without a default: null when absent. */
   String optionalString(String key) {
     return json.getValue(key) == null ? null : string(key, null);
   }

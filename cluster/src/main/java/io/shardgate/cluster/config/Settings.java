@@ -24,12 +24,35 @@ public final class Settings {
     }
   }
 
-  public record Redis(String url, int poolSize, int maxWaiting) {
-    public static final Redis DEFAULTS = new Redis("redis://127.0.0.1:6379", 8, 256);
+  /**
+   * Where Redis is and how to log in: an ACL user (null for the default user) and its password (null
+   * for none; read from {@code redis.passwordFile} when given there); {@code caFile} is a PEM CA bundle
+   * trusted for a {@code rediss://} URL instead of the JVM's default trust store.
+   */
+  public record Redis(String url, int poolSize, int maxWaiting, String user, String password, String caFile) {
+    public static final Redis DEFAULTS = new Redis("redis://127.0.0.1:6379", 8, 256, null, null, null);
 
     public Redis {
       Bounds.check("redis.poolSize", poolSize, 1, 256);
       Bounds.check("redis.maxWaiting", maxWaiting, 1, 100_000);
+      Bounds.require(url.startsWith("redis://") || url.startsWith("rediss://") || url.startsWith("unix://"),
+          "redis.url must start with redis://, rediss:// or unix://, got '" + Secrets.redactUrl(url) + "'");
+      Bounds.require(caFile == null || url.startsWith("rediss://"),
+          "redis.tls.caFile is set but redis.url does not start with rediss:// (TLS)");
+      Bounds.require(user == null || password != null, "redis.user is set without redis.password or redis.passwordFile");
+      Bounds.require(password == null || !Secrets.hasUserInfo(url),
+          "redis.url carries credentials and redis.password is set too: give the password in one place");
+    }
+
+    public boolean tls() {
+      return url.startsWith("rediss://");
+    }
+
+    /** Keeps the password out of logs. */
+    @Override
+    public String toString() {
+      return "Redis[url=" + Secrets.redactUrl(url) + ", poolSize=" + poolSize + ", maxWaiting=" + maxWaiting
+          + ", user=" + user + ", password=" + (password == null ? "none" : "***") + ", caFile=" + caFile + "]";
     }
   }
 
@@ -84,13 +107,40 @@ public final class Settings {
   }
 
   public record MySql(String host, int port, String user, String password, String databasePrefix, int poolSize,
-      int maxWaitQueue) {
-    public static final MySql DEFAULTS = new MySql("127.0.0.1", 3306, "shardgate", "shardgate", "shardgate_", 8, 512);
+      int maxWaitQueue, MySqlTls tls) {
+    public static final MySql DEFAULTS = new MySql("127.0.0.1", 3306, "shardgate", "shardgate", "shardgate_", 8, 512,
+        MySqlTls.DISABLED);
 
     public MySql {
       Bounds.check("mysql.port", port, 1, 65535);
       Bounds.check("mysql.poolSize", poolSize, 1, 256);
       Bounds.check("mysql.maxWaitQueue", maxWaitQueue, 1, 100_000);
+    }
+
+    /** Keeps the password out of logs. */
+    @Override
+    public String toString() {
+      return "MySql[host=" + host + ", port=" + port + ", user=" + user + ", password=***, databasePrefix="
+          + databasePrefix + ", poolSize=" + poolSize + ", maxWaitQueue=" + maxWaitQueue + ", tls=" + tls + "]";
+    }
+  }
+
+  /**
+   * TLS to MySQL/MariaDB, as the mysql client's --ssl-mode: {@code disabled}; {@code required} (encrypted,
+   * the server's certificate not checked); {@code verify-ca} (signed by caFile); {@code verify-full}
+   * (signed by caFile and naming mysql.host).
+   */
+  public record MySqlTls(String mode, String caFile) {
+    public static final List<String> MODES = List.of("disabled", "required", "verify-ca", "verify-full");
+    public static final MySqlTls DISABLED = new MySqlTls("disabled", null);
+
+    public MySqlTls {
+      Bounds.require(MODES.contains(mode), "mysql.tls.mode must be one of " + MODES + ", got '" + mode + "'");
+      Bounds.require(caFile != null || !mode.startsWith("verify"),
+          "mysql.tls.caFile is required when mysql.tls.mode is " + mode + ": it is the CA the server's certificate"
+              + " must be signed by");
+      Bounds.require(caFile == null || !mode.equals("disabled"),
+          "mysql.tls.caFile is set but mysql.tls.mode is disabled: set the mode to verify-ca or verify-full");
     }
   }
 
@@ -141,10 +191,11 @@ public final class Settings {
     }
   }
 
+  /** The public listener and what it accepts; {@code listener} holds its connection limits, {@code tls} its TLS. */
   public record Gateway(String host, int port, int instances, String adminToken, int maxBodyBytes, int maxHeaderBytes,
-      long requestTimeoutMs, int idleTimeoutSeconds, Backend backend) {
-    public static final Gateway DEFAULTS = new Gateway("0.0.0.0", 8080, 0, "dev-admin-token", 65536, 8192, 5000, 60,
-        Backend.DEFAULTS);
+      long requestTimeoutMs, Listener listener, Backend backend, ServerTls tls) {
+    public static final Gateway DEFAULTS = new Gateway("0.0.0.0", 8080, 0, "dev-admin-token", 65536, 8192, 5000,
+        Listener.GATEWAY_DEFAULTS, Backend.DEFAULTS, ServerTls.OFF);
 
     public Gateway {
       Bounds.check("gateway.port", port, 0, 65535);
@@ -152,7 +203,34 @@ public final class Settings {
       Bounds.check("gateway.maxBodyBytes", maxBodyBytes, 256, 64 << 20);
       Bounds.check("gateway.maxHeaderBytes", maxHeaderBytes, 1024, 1 << 20);
       Bounds.check("gateway.requestTimeoutMs", requestTimeoutMs, 10, 600_000);
-      Bounds.check("gateway.idleTimeoutSeconds", idleTimeoutSeconds, 1, 3600);
+    }
+  }
+
+  /**
+   * Connection limits of one HTTP listener: a connection idle this long is closed; a connection that has
+   * not sent complete request headers within headerTimeoutMs of opening is closed (slowloris); beyond
+   * maxConnections open at once, new connections are shed with a quick 503. {@code name} is where the
+   * settings live in the file ({@code gateway}, {@code nodeListener}), named in messages.
+   */
+  public record Listener(String name, int idleTimeoutSeconds, long headerTimeoutMs, int maxConnections) {
+    public static final Listener GATEWAY_DEFAULTS = new Listener("gateway", 60, 10_000, 10_000);
+    /** Above the gateways' and peers' pool idle timeouts (60 s), so a pooled connection is not cut under a call. */
+    public static final Listener NODE_DEFAULTS = new Listener("nodeListener", 120, 10_000, 10_000);
+
+    public Listener {
+      Bounds.check(name + ".idleTimeoutSeconds", idleTimeoutSeconds, 1, 3600);
+      Bounds.check(name + ".headerTimeoutMs", headerTimeoutMs, 100, 600_000);
+      Bounds.check(name + ".maxConnections", maxConnections, 1, 1_000_000);
+    }
+  }
+
+  /** TLS of a listener: off, or on with a PEM certificate (chain, leaf first) and its PEM private key. */
+  public record ServerTls(boolean enabled, String certFile, String keyFile) {
+    public static final ServerTls OFF = new ServerTls(false, null, null);
+
+    public ServerTls {
+      Bounds.require(!enabled || certFile != null && keyFile != null,
+          "tls.certFile and tls.keyFile are required when tls.enabled is true");
     }
   }
 
@@ -224,7 +302,7 @@ public final class Settings {
   /** The whole configuration file. */
   public record Shardgate(Cluster cluster, Redis redis, Lease lease, Membership membership, Replication replication,
       MySql mysql, ShardNode shardNode, Gateway gateway, CacheStore cacheStore, List<Node> shardNodes,
-      List<Node> cacheNodes, List<Collection> collections, Security security) {
+      List<Node> cacheNodes, List<Collection> collections, Security security, Listener nodeListener) {
 
     public Shardgate {
       // A gateway adds the key field and defaults to a body of up to gateway.maxBodyBytes.

@@ -634,7 +634,7 @@ public final class MySqlRecordStore implements RecordStore {
   }
 
   private MySQLConnectOptions connectOptions() {
-    return new MySQLConnectOptions()
+    return config.tls().applyTo(new MySQLConnectOptions())
         .setHost(config.host())
         .setPort(config.port())
         .setUser(config.user())

@@ -11,9 +11,10 @@ import java.util.regex.Pattern;
  * @param poolSize connections in the pool
  * @param maxWaitQueue requests that may wait for a connection; beyond that they fail at once
  *     (0 = never wait). Unbounded queues are not allowed.
+ * @param tls whether and how connections are encrypted and the server's certificate checked
  */
-public record MySqlStoreConfig(
-    String host, int port, String user, String password, String database, int poolSize, int maxWaitQueue) {
+public record MySqlStoreConfig(String host, int port, String user, String password, String database, int poolSize,
+    int maxWaitQueue, MySqlTls tls) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 3306;
@@ -46,6 +47,15 @@ public record MySqlStoreConfig(
       throw new IllegalArgumentException(
           "mysql maxWaitQueue must be 0 or more (the wait queue is bounded), was " + maxWaitQueue);
     }
+    if (tls == null) {
+      throw new IllegalArgumentException("mysql tls must not be null (use MySqlTls.DISABLED)");
+    }
+  }
+
+  /** A store reached without TLS. */
+  public MySqlStoreConfig(String host, int port, String user, String password, String database, int poolSize,
+      int maxWaitQueue) {
+    this(host, port, user, password, database, poolSize, maxWaitQueue, MySqlTls.DISABLED);
   }
 
   /** A store on 127.0.0.1:3306 with the default pool size and wait queue. */
@@ -58,6 +68,6 @@ public record MySqlStoreConfig(
   @Override
   public String toString() {
     return "MySqlStoreConfig[host=" + host + ", port=" + port + ", user=" + user + ", password=***"
-        + ", database=" + database + ", poolSize=" + poolSize + ", maxWaitQueue=" + maxWaitQueue + "]";
+        + ", database=" + database + ", poolSize=" + poolSize + ", maxWaitQueue=" + maxWaitQueue + ", tls=" + tls + "]";
   }
 }
