@@ -110,8 +110,10 @@ public final class ConfigLoader {
         m.integer("poolSize", dm.poolSize()), m.integer("maxWaitQueue", dm.maxWaitQueue()), mysqlTls(m.child("tls")));
     ConfigReader sn = r.child("shardNode");
     Settings.ShardNode dn = Settings.ShardNode.DEFAULTS;
-    Settings.ShardNode shardNode = new Settings.ShardNode(sn.integer("maxRecordBodyBytes", dn.maxRecordBodyBytes()),
-        sn.integer("maxReplicationBodyBytes", dn.maxReplicationBodyBytes()));
+    int maxRecord = sn.integer("maxRecordBodyBytes", dn.maxRecordBodyBytes());
+    // Unless given, the largest pushed entry follows the largest record (see Settings.ShardNode).
+    Settings.ShardNode shardNode = new Settings.ShardNode(maxRecord,
+        sn.integer("maxReplicationBodyBytes", Settings.ShardNode.entryBytesFor(maxRecord)));
     ConfigReader g = r.child("gateway");
     ConfigReader b = g.child("backend");
     Settings.Backend db = Settings.Backend.DEFAULTS;

@@ -150,14 +150,19 @@ public final class Settings {
    * plus the entry's fields). Handoffs and presence renewals are capped at 4 KiB; reads take no body.
    */
   public record ShardNode(int maxRecordBodyBytes, int maxReplicationBodyBytes) {
-    public static final ShardNode DEFAULTS = new ShardNode(128 << 10, 320 << 10);
+    public static final ShardNode DEFAULTS = new ShardNode(128 << 10, entryBytesFor(128 << 10));
+
+    /** The smallest entry limit that fits a record of this size: twice it (escaping) plus 4 KiB. */
+    public static int entryBytesFor(int maxRecordBodyBytes) {
+      return (int) Math.min(Integer.MAX_VALUE, 2L * maxRecordBodyBytes + 4096);
+    }
 
     public ShardNode {
       Bounds.check("shardNode.maxRecordBodyBytes", maxRecordBodyBytes, 1024, 64 << 20);
       Bounds.check("shardNode.maxReplicationBodyBytes", maxReplicationBodyBytes, 1024, 256 << 20);
-      Bounds.require(maxReplicationBodyBytes >= 2L * maxRecordBodyBytes + 4096, "shardNode.maxReplicationBodyBytes ("
+      Bounds.require(maxReplicationBodyBytes >= entryBytesFor(maxRecordBodyBytes), "shardNode.maxReplicationBodyBytes ("
           + maxReplicationBodyBytes + ") must be at least twice shardNode.maxRecordBodyBytes plus 4096 ("
-          + (2L * maxRecordBodyBytes + 4096) + "): an oplog entry carries a record escaped as a JSON string");
+          + entryBytesFor(maxRecordBodyBytes) + "): an oplog entry carries a record escaped as a JSON string");
     }
   }
 
