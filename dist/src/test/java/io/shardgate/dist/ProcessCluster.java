@@ -67,7 +67,7 @@ final class ProcessCluster implements AutoCloseable {
     }
     this.dir = dir;
     this.gatewayPort = freePort();
-    Path tls = dir.resolve("tls");
+    Path tls = dir.resolve("cluster-ca"); // the internal plane's CA and member certificates
     ClusterCa ca = ClusterCa.generate(clusterName, Duration.ofDays(1));
     JsonArray shards = new JsonArray();
     for (int i = 1; i <= shardNodes; i++) {
