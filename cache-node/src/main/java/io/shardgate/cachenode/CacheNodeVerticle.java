@@ -13,6 +13,7 @@ import io.shardgate.cluster.membership.Registry;
 import io.shardgate.cluster.membership.Role;
 import io.shardgate.cluster.presence.NodePresence;
 import io.shardgate.cluster.security.MemberAuth;
+import io.shardgate.cluster.security.RecordProof;
 import io.shardgate.cluster.time.Clock;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -36,19 +37,20 @@ public final class CacheNodeVerticle extends VerticleBase {
   private final CacheLimits limits;
   private final Clock clock;
   private final MemberAuth auth;
+  private final RecordProof proofs;
   private HttpServer server;
   private NodePresence presence;
   private CacheMeters cacheMeters;
 
   /** A node with the configured limits ({@code cacheStore}), measuring TTLs on the monotonic clock. */
   public CacheNodeVerticle(Settings.Shardgate config, Settings.Node self, Registry registry,
-      PrometheusMeterRegistry meters, MemberAuth auth) {
-    this(config, self, registry, meters, CacheLimits.of(config.cacheStore()), Clock.monotonic(), auth);
+      PrometheusMeterRegistry meters, MemberAuth auth, RecordProof proofs) {
+    this(config, self, registry, meters, CacheLimits.of(config.cacheStore()), Clock.monotonic(), auth, proofs);
   }
 
   /** @param clock what TTLs are measured on (tests move it instead of sleeping) */
   public CacheNodeVerticle(Settings.Shardgate config, Settings.Node self, Registry registry,
-      PrometheusMeterRegistry meters, CacheLimits limits, Clock clock, MemberAuth auth) {
+      PrometheusMeterRegistry meters, CacheLimits limits, Clock clock, MemberAuth auth, RecordProof proofs) {
     this.config = config;
     this.self = self;
     this.registry = registry;
@@ -56,6 +58,7 @@ public final class CacheNodeVerticle extends VerticleBase {
     this.limits = limits;
     this.clock = clock;
     this.auth = auth;
+    this.proofs = proofs;
   }
 
   @Override
@@ -72,7 +75,7 @@ public final class CacheNodeVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(auth.guard(meters, self.id()));
     OpsRoutes.mount(router, self.id(), meters, presence::notReadyReason);
-    CacheRoutes.mount(router, cache, limits);
+    CacheRoutes.mount(router, cache, limits, proofs, cacheMeters.unproven());
     answerErrorsAsProblems(router);
     ListenerLimits listenerLimits = new ListenerLimits(config.nodeListener(), meters, self.id());
     server = listenerLimits.server(vertx, auth.secure(listenerLimits.options(self.listenHost(), self.port())), router);

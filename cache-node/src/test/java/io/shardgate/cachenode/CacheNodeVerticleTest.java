@@ -3,6 +3,7 @@ package io.shardgate.cachenode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardgate.cluster.security.MemberAuth;
+import io.shardgate.cluster.security.RecordProof;
 import io.shardgate.cachenode.store.CacheLimits;
 import io.shardgate.cluster.config.ConfigLoader;
 import io.shardgate.cluster.config.Settings;
@@ -47,7 +48,7 @@ class CacheNodeVerticleTest {
     Settings.Shardgate config = ConfigLoader.load(Path.of("..", "conf", "shardgate.json"), Map.of(), List.of());
     Settings.Node self = new Settings.Node(NODE, "127.0.0.1", port, 1);
     runtime.vertx().deployVerticle(
-        new CacheNodeVerticle(config, self, Registry.inProcess(), runtime.registry(), LIMITS, clock::get, MemberAuth.none())).await();
+        new CacheNodeVerticle(config, self, Registry.inProcess(), runtime.registry(), LIMITS, clock::get, MemberAuth.none(), RecordProof.none())).await();
   }
 
   @AfterEach

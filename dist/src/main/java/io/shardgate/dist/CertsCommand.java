@@ -3,6 +3,7 @@ package io.shardgate.dist;
 import io.shardgate.cluster.config.Settings;
 import io.shardgate.cluster.security.ClusterCa;
 import io.shardgate.cluster.security.MemberCredentials;
+import io.shardgate.cluster.security.RecordProof;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +43,12 @@ final class CertsCommand {
       Files.createFile(caKey, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(caKey, ca.keyPem(), StandardCharsets.US_ASCII);
       log.println("certs: created the cluster CA " + caCert + " (keep " + caKey + " off the nodes)");
+    }
+    Path recordKey = out.resolve("record.key");
+    if (!Files.isRegularFile(recordKey)) {
+      Files.createFile(recordKey, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(recordKey, HexFormat.of().formatHex(RecordProof.newKey()) + "\n", StandardCharsets.US_ASCII);
+      log.println("certs: " + recordKey + ", the key shard and cache nodes prove record versions with (not for gateways)");
     }
     Map<String, List<String>> members = new LinkedHashMap<>();
     members.put(Roles.GATEWAY_ID, hosts(config.gateway().host()));

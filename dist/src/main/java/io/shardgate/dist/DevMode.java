@@ -6,6 +6,7 @@ import io.shardgate.cluster.ids.IdAllocator;
 import io.shardgate.cluster.membership.Registry;
 import io.shardgate.cluster.runtime.ShardgateVertx;
 import io.shardgate.cluster.security.MemberAuth;
+import io.shardgate.cluster.security.RecordProof;
 import io.shardgate.gateway.Gateway;
 import io.shardgate.shardnode.ShardNodeVerticle;
 import io.shardgate.shardnode.store.InMemoryRecordStore;
@@ -30,17 +31,18 @@ final class DevMode {
   }
 
   /** @param members each process's internal-plane credentials, by id (see {@link #credentials}) */
-  static Future<?> start(ShardgateVertx runtime, Settings.Shardgate config, Map<String, MemberAuth> members) {
+  static Future<?> start(ShardgateVertx runtime, Settings.Shardgate config, Map<String, MemberAuth> members,
+      RecordProof proofs) {
     Registry registry = Registry.inProcess();
     IdAllocator ids = IdAllocator.inProcess();
     List<Future<?>> nodes = new ArrayList<>();
     for (Settings.Node node : config.shardNodes()) {
       nodes.add(runtime.vertx().deployVerticle(
           new ShardNodeVerticle(config, node, registry, ids, InMemoryRecordStore::new, runtime.registry(),
-              members.get(node.id()))));
+              members.get(node.id()), proofs)));
     }
     for (Settings.Node node : config.cacheNodes()) {
-      nodes.add(runtime.vertx().deployVerticle(new CacheNodeVerticle(config, node, registry, runtime.registry(), members.get(node.id()))));
+      nodes.add(runtime.vertx().deployVerticle(new CacheNodeVerticle(config, node, registry, runtime.registry(), members.get(node.id()), proofs)));
     }
     return Future.all(nodes)
         .compose(v -> Gateway.deploy(runtime, config, registry, ids, members.get(Roles.GATEWAY_ID)))

@@ -5,6 +5,7 @@ import io.shardgate.cluster.config.ConfigLoader;
 import io.shardgate.cluster.config.Settings;
 import io.shardgate.cluster.runtime.ShardgateVertx;
 import io.shardgate.cluster.security.MemberAuth;
+import io.shardgate.cluster.security.RecordProof;
 import io.vertx.core.Future;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,13 +145,16 @@ public final class Main {
     Map<String, MemberAuth> dev = command.equals("dev") ? DevMode.credentials(settings) : Map.of();
     MemberAuth auth = command.equals("dev") ? dev.get(Roles.GATEWAY_ID) : MemberAuth.configured(settings.security(), nodeId);
     auth.warmUp();
+    // Shard and cache nodes prove record versions to cache nodes; gateways only pass proofs along.
+    RecordProof proofs = command.equals("dev") ? RecordProof.random()
+        : command.equals("gateway") ? RecordProof.none() : RecordProof.configured(settings.security());
     ShardgateVertx runtime = ShardgateVertx.create();
     Future<?> started = runtime.warmUp().compose(v -> {
       Future<?> deployed = switch (command) {
-        case "dev" -> DevMode.start(runtime, settings, dev);
+        case "dev" -> DevMode.start(runtime, settings, dev, proofs);
         case "gateway" -> Roles.gateway(runtime, settings, auth);
-        case "shard-node" -> Roles.shardNode(runtime, settings, nodeId, auth);
-        default -> Roles.cacheNode(runtime, settings, nodeId, auth);
+        case "shard-node" -> Roles.shardNode(runtime, settings, nodeId, auth, proofs);
+        default -> Roles.cacheNode(runtime, settings, nodeId, auth, proofs);
       };
       return deployed.mapEmpty();
     });

@@ -7,6 +7,7 @@ import io.shardgate.cluster.membership.RedisRegistryOptions;
 import io.shardgate.cluster.membership.Registry;
 import io.shardgate.cluster.runtime.ShardgateVertx;
 import io.shardgate.cluster.security.MemberAuth;
+import io.shardgate.cluster.security.RecordProof;
 import io.shardgate.gateway.Gateway;
 import io.shardgate.shardnode.ShardNodeVerticle;
 import io.shardgate.shardnode.store.MySqlRecordStore;
@@ -30,7 +31,8 @@ final class Roles {
     return Gateway.deploy(runtime, config, registry, IdAllocator.redis(idRedis, config.cluster().name()), auth);
   }
 
-  static Future<?> shardNode(ShardgateVertx runtime, Settings.Shardgate config, String id, MemberAuth auth) {
+  static Future<?> shardNode(ShardgateVertx runtime, Settings.Shardgate config, String id, MemberAuth auth,
+      RecordProof proofs) {
     warmUpMySqlClient();
     Settings.Node self = config.shardNode(id);
     Settings.MySql m = config.mysql();
@@ -40,13 +42,14 @@ final class Roles {
     Registry registry = Registry.redis(runtime.vertx(), options);
     IdAllocator epochs = IdAllocator.redis(Redis.createClient(runtime.vertx(), options.redisOptions()), config.cluster().name());
     return runtime.vertx().deployVerticle(new ShardNodeVerticle(config, self, registry, epochs,
-        () -> new MySqlRecordStore(runtime.vertx(), store), runtime.registry(), auth));
+        () -> new MySqlRecordStore(runtime.vertx(), store), runtime.registry(), auth, proofs));
   }
 
-  static Future<?> cacheNode(ShardgateVertx runtime, Settings.Shardgate config, String id, MemberAuth auth) {
+  static Future<?> cacheNode(ShardgateVertx runtime, Settings.Shardgate config, String id, MemberAuth auth,
+      RecordProof proofs) {
     Settings.Node self = config.cacheNode(id);
     return runtime.vertx().deployVerticle(new CacheNodeVerticle(config, self, redisRegistry(runtime, config),
-        runtime.registry(), auth));
+        runtime.registry(), auth, proofs));
   }
 
   /**

@@ -134,6 +134,26 @@ class InternalAuthIT {
     assertThat(cluster.node(cache).get(InternalPaths.cacheEntry("expenses", "1")).statusCode()).isEqualTo(200);
   }
 
+  @Test
+  void evenAMemberCannotPutAVersionInTheCacheThatNoShardNodeAnswered() {
+    assertThat(gateway.postJson("/v1/expenses", expense(50)).statusCode()).isEqualTo(201);
+    assertThat(gateway.get("/v1/expenses/50").statusCode()).isEqualTo(200);
+    Http cache = cluster.node("127.0.0.1:" + cluster.cachePorts.get("cache-1"));
+    String entry = InternalPaths.cacheEntry("expenses", "50");
+    HttpResponse<String> cached = cache.get(entry);
+    assertThat(cached.statusCode()).as("the gateway's fill, proven by the shard node, was stored").isEqualTo(200);
+    HttpResponse<String> forged = cache.send("PUT", InternalPaths.cacheUpdate("expenses", "50", Long.MAX_VALUE, 86_400_000),
+        "{\"name\":\"FORGED\"}", Headers.CONTENT_TYPE, Headers.JSON, Headers.RECORD_PROOF, "bm90LWEtcHJvb2Y");
+    HttpResponse<String> tombstone = cache.send("DELETE", InternalPaths.cacheUpdate("expenses", "50", Long.MAX_VALUE, 86_400_000),
+        null);
+    assertThat(forged.statusCode()).as(forged.body()).isEqualTo(403);
+    assertThat(forged.body()).contains("unproven-version");
+    assertThat(tombstone.statusCode()).isEqualTo(403);
+    HttpResponse<String> after = cache.get(entry);
+    assertThat(after.body()).isEqualTo(cached.body());
+    assertThat(after.headers().firstValue(Headers.RECORD_VERSION)).isEqualTo(cached.headers().firstValue(Headers.RECORD_VERSION));
+  }
+
   private static void expect401(Map.Entry<String, HttpClient> caller, String address, Call call, boolean replay,
       List<String> times) throws IOException, InterruptedException {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://" + address + call.path()))

@@ -2,6 +2,7 @@ package io.shardgate.dist;
 
 import io.shardgate.cluster.security.ClusterCa;
 import io.shardgate.cluster.security.MemberCredentials;
+import io.shardgate.cluster.security.RecordProof;
 import io.shardgate.dist.chaos.LoadDriver;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -97,8 +98,10 @@ final class ProcessCluster implements AutoCloseable {
     this.member = ca.issue("test", List.of("127.0.0.1"), Duration.ofDays(1));
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
         .sslContext(member.sslContext()).build();
+    Files.writeString(tls.resolve("record.key"), java.util.HexFormat.of().formatHex(RecordProof.newKey()));
     conf.put("security", new JsonObject().put("caFile", tls.resolve("ca.pem").toString())
-        .put("certFile", tls.resolve("{id}.pem").toString()).put("keyFile", tls.resolve("{id}-key.pem").toString()));
+        .put("certFile", tls.resolve("{id}.pem").toString()).put("keyFile", tls.resolve("{id}-key.pem").toString())
+        .put("recordKeyFile", tls.resolve("record.key").toString()));
     conf.put("collections", new JsonArray().add(Path.of("..", "conf", "collections", "expenses.json").toAbsolutePath().toString()));
     conf.mergeIn(overrides, true);
     this.config = dir.resolve("shardgate.json");

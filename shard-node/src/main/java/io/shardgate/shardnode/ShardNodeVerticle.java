@@ -14,6 +14,7 @@ import io.shardgate.cluster.placement.Placement;
 import io.shardgate.cluster.presence.NodePresence;
 import io.shardgate.cluster.routing.RoutingTable;
 import io.shardgate.cluster.security.MemberAuth;
+import io.shardgate.cluster.security.RecordProof;
 import io.shardgate.cluster.time.Clock;
 import io.shardgate.shardnode.api.NodeAdminRoutes;
 import io.shardgate.shardnode.api.RecordRoutes;
@@ -52,6 +53,7 @@ public final class ShardNodeVerticle extends VerticleBase {
   private final Supplier<RecordStore> stores;
   private final PrometheusMeterRegistry meters;
   private final MemberAuth auth;
+  private final RecordProof proofs;
   private final Clock clock = Clock.monotonic();
   private volatile State state = State.STARTING;
   private RecordStore store;
@@ -66,7 +68,7 @@ public final class ShardNodeVerticle extends VerticleBase {
   private DistributionSummary trimSlotsExamined;
 
   public ShardNodeVerticle(Settings.Shardgate config, Settings.Node self, Registry registry, IdAllocator epochs,
-      Supplier<RecordStore> stores, PrometheusMeterRegistry meters, MemberAuth auth) {
+      Supplier<RecordStore> stores, PrometheusMeterRegistry meters, MemberAuth auth, RecordProof proofs) {
     this.config = config;
     this.self = self;
     this.registry = registry;
@@ -74,6 +76,7 @@ public final class ShardNodeVerticle extends VerticleBase {
     this.stores = stores;
     this.meters = meters;
     this.auth = auth;
+    this.proofs = proofs;
   }
 
   @Override
@@ -105,7 +108,7 @@ public final class ShardNodeVerticle extends VerticleBase {
     router.route().handler(auth.guard(meters, self.id()));
     OpsRoutes.mount(router, self.id(), meters, this::notReadyReason);
     Settings.ShardNode limits = config.shardNode();
-    new RecordRoutes(self.id(), routing, store, replicator, this::serving, meters).mount(router, limits.maxRecordBodyBytes());
+    new RecordRoutes(self.id(), routing, store, replicator, this::serving, meters, proofs).mount(router, limits.maxRecordBodyBytes());
     new ReplicationRoutes(store, peers, locks, sync, config.lease().ttlMs()).mount(router, limits.maxReplicationBodyBytes());
     new NodeAdminRoutes(self.id(), store, () -> state.name(), presence::holdsLease, catchUp::status).mount(router);
     ListenerLimits listenerLimits = new ListenerLimits(config.nodeListener(), meters, self.id());

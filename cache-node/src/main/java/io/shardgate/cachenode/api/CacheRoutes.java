@@ -7,6 +7,8 @@ import io.shardgate.cluster.protocol.Headers;
 import io.shardgate.cluster.protocol.InternalPaths;
 import io.shardgate.cluster.protocol.Names;
 import io.shardgate.cluster.protocol.RecordVersions;
+import io.shardgate.cluster.security.RecordProof;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -17,20 +19,26 @@ import java.util.Optional;
 
 /**
  * The cache node's HTTP API (see docs/cache.md): read, fill-if-newer and invalidate one key, and the
- * store's counters. Bodies travel as the bytes the gateway filled; nothing is parsed or re-encoded.
+ * store's counters. Bodies travel as the bytes the gateway filled; nothing is parsed or re-encoded. A
+ * fill or a tombstone is stored only with a shard node's proof of that version and those bytes.
  */
 public final class CacheRoutes {
 
   private final VersionedCache cache;
   private final CacheLimits limits;
+  private final RecordProof proofs;
+  private final Counter unproven;
 
-  private CacheRoutes(VersionedCache cache, CacheLimits limits) {
+  private CacheRoutes(VersionedCache cache, CacheLimits limits, RecordProof proofs, Counter unproven) {
     this.cache = cache;
     this.limits = limits;
+    this.proofs = proofs;
+    this.unproven = unproven;
   }
 
-  public static void mount(Router router, VersionedCache cache, CacheLimits limits) {
-    CacheRoutes routes = new CacheRoutes(cache, limits);
+  /** @param unproven counts fills and invalidations refused for want of a valid proof */
+  public static void mount(Router router, VersionedCache cache, CacheLimits limits, RecordProof proofs, Counter unproven) {
+    CacheRoutes routes = new CacheRoutes(cache, limits, proofs, unproven);
     router.get(InternalPaths.CACHE_STATS).handler(routes::stats);
     router.get(InternalPaths.CACHE_ENTRY_ROUTE).handler(routes::get);
     router.put(InternalPaths.CACHE_ENTRY_ROUTE)
@@ -66,6 +74,9 @@ public final class CacheRoutes {
       badRequest(ctx, "a fill needs the record as its body");
       return;
     }
+    if (!proven(ctx, id, at, body)) {
+      return;
+    }
     if (cache.fillIfNewer(id.collection, id.key, at.version, body, at.ttlMs)) {
       ctx.response().setStatusCode(204).end();
     } else {
@@ -77,7 +88,7 @@ public final class CacheRoutes {
   private void invalidate(RoutingContext ctx) {
     CacheKey id = cacheKey(ctx);
     Versioned at = id == null ? null : versioned(ctx);
-    if (at == null) {
+    if (at == null || !proven(ctx, id, at, null)) {
       return;
     }
     cache.invalidate(id.collection, id.key, at.version, at.ttlMs);
@@ -96,6 +107,18 @@ public final class CacheRoutes {
         .put("staleFillsRejected", s.staleFillsRejected())
         .put("invalidations", s.invalidations())
         .put("evictions", s.evictions()));
+  }
+
+  /** Whether a shard node answered this version with these bytes; else answers 403 and counts it. */
+  private boolean proven(RoutingContext ctx, CacheKey id, Versioned at, Buffer body) {
+    if (proofs.verify(ctx.request().getHeader(Headers.RECORD_PROOF), id.collection, id.key, at.version, body)) {
+      return true;
+    }
+    unproven.increment();
+    Problem.of(403, "unproven-version", "Version not answered by a shard node", "no valid " + Headers.RECORD_PROOF
+        + " for version " + at.version + " of " + id.collection + "/" + id.key + ": the cache stores only what a shard node answered")
+        .send(ctx.response());
+    return false;
   }
 
   private record CacheKey(String collection, String key) {}

@@ -1,6 +1,7 @@
 package io.shardgate.cachenode.store;
 
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -17,9 +18,15 @@ import java.util.function.ToDoubleFunction;
 public final class CacheMeters implements AutoCloseable {
   private final MeterRegistry registry;
   private final List<Meter> meters = new ArrayList<>();
+  private Counter unproven;
 
   private CacheMeters(MeterRegistry registry) {
     this.registry = registry;
+  }
+
+  /** Fills and invalidations refused because no shard node's proof came with them. */
+  public Counter unproven() {
+    return unproven;
   }
 
   public static CacheMeters bind(MeterRegistry registry, String nodeId, VersionedCache cache) {
@@ -34,6 +41,9 @@ public final class CacheMeters implements AutoCloseable {
     m.counter("shardgate.cache.fills.rejected", nodeId, cache, VersionedCache::staleFillsRejected,
         "fills refused because the node held the same or a newer version");
     m.counter("shardgate.cache.invalidations", nodeId, cache, VersionedCache::invalidations, "tombstones written");
+    m.unproven = Counter.builder("shardgate.cache.updates.unproven").tag("node", nodeId)
+        .description("fills and invalidations refused (403) without a shard node's proof of their version").register(registry);
+    m.meters.add(m.unproven);
     for (RemovalCause cause : List.of(RemovalCause.SIZE, RemovalCause.EXPIRED)) {
       m.meters.add(FunctionCounter.builder("shardgate.cache.evictions", cache, c -> c.evictions(cause))
           .tag("node", nodeId).tag("cause", cause.name().toLowerCase(Locale.ROOT))

@@ -141,7 +141,8 @@ public final class ConfigLoader {
         cs.integer("maxEntryBytes", ds.maxEntryBytes()), cs.number("defaultTtlMs", ds.defaultTtlMs()));
     ConfigReader sec = r.child("security");
     Settings.Security security = new Settings.Security(sec.bool("insecure", Settings.Security.DEFAULTS.insecure()),
-        sec.optionalString("caFile"), sec.optionalString("certFile"), sec.optionalString("keyFile"));
+        sec.optionalString("caFile"), sec.optionalString("certFile"), sec.optionalString("keyFile"),
+        sec.optionalString("recordKeyFile"));
     return new Settings.Shardgate(cluster, redis, lease, membership, replication, mysql, shardNode, gateway, cacheStore,
         shards, caches, collections, security, listener(r.child("nodeListener"), Settings.Listener.NODE_DEFAULTS));
   }

@@ -277,13 +277,14 @@ public final class Settings {
   /**
    * How the processes of a cluster trust each other (docs/security.md). Cluster mode needs the cluster
    * CA's certificate and this process's certificate and key (PEM files; {@code {id}} in a path is the
-   * process's id: a node's id, {@code gateway}, or {@code tools}), and an admin token other than the
-   * default. {@code insecure} turns both off (plain internal HTTP, any admin token) and is refused
+   * process's id: a node's id, {@code gateway}, or {@code tools}), shard and cache nodes the key that
+   * proves record versions to cache nodes (recordKeyFile), and an admin token other than the default.
+   * {@code insecure} turns all of it off (plain internal HTTP, no proofs, any admin token) and is refused
    * unless asked for explicitly.
    */
-  public record Security(boolean insecure, String caFile, String certFile, String keyFile) {
+  public record Security(boolean insecure, String caFile, String certFile, String keyFile, String recordKeyFile) {
     public static final String ID = "{id}";
-    public static final Security DEFAULTS = new Security(false, null, null, null);
+    public static final Security DEFAULTS = new Security(false, null, null, null, null);
 
     public Security {
       Bounds.require(insecure || caFile == null || (certFile != null && keyFile != null),

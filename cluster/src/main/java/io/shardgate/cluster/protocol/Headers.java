@@ -8,6 +8,8 @@ public final class Headers {
   public static final String SERVED_BY = "X-Served-By";
   /** The record's version as a bare decimal, on shard-node and cache-node answers. */
   public static final String RECORD_VERSION = "X-Record-Version";
+  /** A shard node's proof of the version it answered, forwarded with cache fills (cluster.security.RecordProof). */
+  public static final String RECORD_PROOF = "X-Shardgate-Record-Proof";
   /** Why a node refused a request it did not apply (a {@link Refusal} code). */
   public static final String REFUSAL = "X-Shardgate-Refusal";
   /** The shard node that sent a replication call (node → node). */

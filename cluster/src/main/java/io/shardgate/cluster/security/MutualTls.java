@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -26,6 +27,7 @@ import javax.net.ssl.X509TrustManager;
  * the guard then checks the peer's chain against the CA once per TLS session.
  */
 final class MutualTls implements MemberAuth {
+  private static final long MIN_HANDSHAKE_MS = 1000;
   private final MemberCredentials credentials;
   private final X509TrustManager members;
 
@@ -58,8 +60,12 @@ final class MutualTls implements MemberAuth {
   public HttpClientOptions secure(HttpClientOptions options) {
     // Membership is the identity that matters here (any member may serve any address), so the server's
     // certificate is checked against the cluster CA but not against the host name it was reached at.
+    // The handshake is part of connecting: bound it like the connect (Vert.x's default is 10 s, during
+    // which a frozen peer would hold a pool slot), but leave a loaded machine time for the key exchange.
+    long handshakeMs = Math.max(options.getConnectTimeout(), MIN_HANDSHAKE_MS);
     return options.setSsl(true).setKeyCertOptions(keyCert()).setVerifyHost(false)
-        .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(credentials.caPem())));
+        .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(credentials.caPem())))
+        .setSslHandshakeTimeout(handshakeMs).setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -78,7 +78,7 @@ public final class CacheClient {
 
   /** The cached record, or null on a miss (absent, expired or invalidated). */
   Future<Entry> get(MemberInfo node, String collection, String key) {
-    return send(node, HttpMethod.GET, InternalPaths.cacheEntry(collection, key), null, options.lookupTimeoutMs()).compose(resp -> {
+    return send(node, HttpMethod.GET, InternalPaths.cacheEntry(collection, key), null, null, options.lookupTimeoutMs()).compose(resp -> {
       if (resp.status() == 404) {
         return Future.succeededFuture();
       }
@@ -94,9 +94,10 @@ public final class CacheClient {
   }
 
   /** Stores the record at this version unless the node holds the same or a newer one (or a tombstone). */
-  Future<FillOutcome> fill(MemberInfo node, String collection, String key, long version, long ttlMs, Buffer body) {
+  Future<FillOutcome> fill(MemberInfo node, String collection, String key, long version, long ttlMs, Buffer body,
+      String proof) {
     String uri = InternalPaths.cacheUpdate(collection, key, version, ttlMs);
-    return send(node, HttpMethod.PUT, uri, body, options.updateTimeoutMs()).transform(ar -> Future.succeededFuture(
+    return send(node, HttpMethod.PUT, uri, body, proof, options.updateTimeoutMs()).transform(ar -> Future.succeededFuture(
         ar.failed() ? FillOutcome.FAILED
             : ar.result().status() == 204 ? FillOutcome.STORED
             : ar.result().status() == 409 ? FillOutcome.REJECTED
@@ -104,14 +105,15 @@ public final class CacheClient {
   }
 
   /** Leaves a tombstone at this version (or the node's newer one) that refuses fills of older versions. */
-  Future<Void> invalidate(MemberInfo node, String collection, String key, long version, long ttlMs) {
+  Future<Void> invalidate(MemberInfo node, String collection, String key, long version, long ttlMs, String proof) {
     String uri = InternalPaths.cacheUpdate(collection, key, version, ttlMs);
-    return send(node, HttpMethod.DELETE, uri, null, options.updateTimeoutMs()).compose(resp -> resp.status() == 204
+    return send(node, HttpMethod.DELETE, uri, null, proof, options.updateTimeoutMs()).compose(resp -> resp.status() == 204
         ? Future.succeededFuture()
         : Future.failedFuture(new CacheUnavailable("status", node.id() + " answered " + resp.status())));
   }
 
-  private Future<BackendResponse> send(MemberInfo node, HttpMethod method, String uri, Buffer body, long timeoutMs) {
+  private Future<BackendResponse> send(MemberInfo node, HttpMethod method, String uri, Buffer body, String proof,
+      long timeoutMs) {
     // The connect timeout bounds the wait for a pooled connection, so a call given up on is never sent
     // late (a fill must not land long after the write that superseded it); the idle timeout closes a
     // connection whose answer never came, so a hung node cannot hold the pool.
@@ -119,6 +121,9 @@ public final class CacheClient {
         .setConnectTimeout(timeoutMs).setIdleTimeout(timeoutMs);
     if (body != null) {
       request.putHeader(Headers.CONTENT_TYPE, Headers.JSON);
+    }
+    if (proof != null) {
+      request.putHeader(Headers.RECORD_PROOF, proof);
     }
     Future<BackendResponse> response = client.request(request).compose(req -> {
       Future<HttpClientResponse> sent = body == null ? req.send() : req.send(body);

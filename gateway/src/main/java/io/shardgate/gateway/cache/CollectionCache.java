@@ -2,6 +2,7 @@ package io.shardgate.gateway.cache;
 
 import io.shardgate.cluster.config.Settings;
 import io.shardgate.cluster.membership.MemberInfo;
+import io.shardgate.cluster.protocol.Headers;
 import io.shardgate.cluster.protocol.RecordVersions;
 import io.shardgate.cluster.routing.RoutingTable;
 import io.shardgate.gateway.backend.BackendResponse;
@@ -97,11 +98,13 @@ public final class CollectionCache {
     }
     fence.written(collection, key, version, settings.ttlMs());
     boolean deleted = acknowledged.status() == 204;
+    // The shard's proof of this version travels with the update: cache nodes store nothing without one.
+    String proof = acknowledged.header(Headers.RECORD_PROOF);
     caller.runOnContext(v -> {
       if (deleted) {
-        invalidate(key, version);
+        invalidate(key, version, proof);
       } else {
-        writeThrough(key, version, acknowledged.body());
+        writeThrough(key, version, acknowledged.body(), proof);
       }
     });
   }
@@ -114,14 +117,14 @@ public final class CollectionCache {
    * nodes, and a node that was not the owner must not keep an older copy to serve once it is again.
    * (A node that dropped out of the live set clears itself before it takes its lease back.)
    */
-  private void writeThrough(String key, long version, io.vertx.core.buffer.Buffer record) {
-    toEveryNode(key, version, node -> client.fill(node, collection, key, version, settings.ttlMs(), record)
+  private void writeThrough(String key, long version, io.vertx.core.buffer.Buffer record, String proof) {
+    toEveryNode(key, version, node -> client.fill(node, collection, key, version, settings.ttlMs(), record, proof)
         .map(outcome -> outcome != CacheClient.FillOutcome.FAILED));
   }
 
   /** A delete leaves a tombstone at its version on every live cache node (see writeThrough). */
-  private void invalidate(String key, long version) {
-    toEveryNode(key, version, node -> client.invalidate(node, collection, key, version, settings.ttlMs())
+  private void invalidate(String key, long version, String proof) {
+    toEveryNode(key, version, node -> client.invalidate(node, collection, key, version, settings.ttlMs(), proof)
         .map(true).otherwise(false));
   }
 
@@ -219,6 +222,7 @@ public final class CollectionCache {
     if (version == null) {
       return Future.succeededFuture();
     }
-    return client.fill(node, collection, key, version, settings.ttlMs(), resp.body()).onSuccess(metrics::fill).mapEmpty();
+    return client.fill(node, collection, key, version, settings.ttlMs(), resp.body(), resp.header(Headers.RECORD_PROOF))
+        .onSuccess(metrics::fill).mapEmpty();
   }
 }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.shardgate.cluster.http.Problem;
 import io.shardgate.cluster.protocol.Headers;
+import io.shardgate.cluster.security.RecordProof;
 import io.shardgate.cluster.protocol.InternalPaths;
 import io.shardgate.cluster.protocol.Names;
 import io.shardgate.cluster.protocol.RecordVersions;
@@ -55,12 +56,15 @@ public final class RecordRoutes {
     Future<Change> apply(int slot, long epoch);
   }
 
+  private final RecordProof proofs;
+
   /**
    * @param routing slots are computed by the collection's partitioner, as gateways route
    * @param serving whether this node holds its lease and has caught up: otherwise it answers 503
    */
   public RecordRoutes(String nodeId, RoutingTable routing, RecordStore store, Replicator replicator,
-      BooleanSupplier serving, MeterRegistry meters) {
+      BooleanSupplier serving, MeterRegistry meters, RecordProof proofs) {
+    this.proofs = proofs;
     this.nodeId = nodeId;
     this.routing = routing;
     this.store = store;
@@ -156,6 +160,11 @@ public final class RecordRoutes {
     }
     response.putHeader(Headers.ETAG, RecordVersions.etag(record.version()))
         .putHeader(Headers.RECORD_VERSION, Long.toString(record.version()));
+    // What a gateway may put in the cache: this version with exactly these bytes (none for a delete).
+    String proof = proofs.sign(collection, key, record.version(), op == Op.DELETE ? null : record.document());
+    if (proof != null) {
+      response.putHeader(Headers.RECORD_PROOF, proof);
+    }
     if (op == Op.DELETE) {
       response.setStatusCode(204).end();
       return 204;
