@@ -184,7 +184,7 @@ credentials() {
     (umask 077 && od -An -tx1 -N24 /dev/urandom | tr -d ' \n' >"$RUN/admin-token")
     echo "wrote a new admin token to $RUN/admin-token"
   fi
-  if [[ ! -f "$TLS/ca.pem" || ! -f "$TLS/gateway.pem" ]]; then
+  if [[ ! -f "$TLS/ca.pem" || ! -f "$TLS/gateway.pem" || ! -f "$TLS/record.key" ]]; then
     echo "writing the cluster CA and member certificates to $TLS/ ..."
     java -jar "$JAR" certs --config "$CONFIG" --out "$TLS" >/dev/null
   fi
