@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.TrustOptions;
@@ -28,6 +29,8 @@ import javax.net.ssl.X509TrustManager;
  */
 final class MutualTls implements MemberAuth {
   private static final long MIN_HANDSHAKE_MS = 1000;
+  /** Loads the native library once, on the thread that first builds credentials (main, in the roles). */
+  static final boolean OPENSSL = OpenSSLEngineOptions.isAvailable();
   private final MemberCredentials credentials;
   private final X509TrustManager members;
 
@@ -52,7 +55,7 @@ final class MutualTls implements MemberAuth {
 
   @Override
   public HttpServerOptions secure(HttpServerOptions options) {
-    return options.setSsl(true).setKeyCertOptions(keyCert()).setClientAuth(ClientAuth.REQUEST)
+    return engine(options).setSsl(true).setKeyCertOptions(keyCert()).setClientAuth(ClientAuth.REQUEST)
         .setTrustOptions(TrustOptions.wrap(new DeferredVerdict(members)));
   }
 
@@ -63,7 +66,7 @@ final class MutualTls implements MemberAuth {
     // The handshake is part of connecting: bound it like the connect (Vert.x's default is 10 s, during
     // which a frozen peer would hold a pool slot), but leave a loaded machine time for the key exchange.
     long handshakeMs = Math.max(options.getConnectTimeout(), MIN_HANDSHAKE_MS);
-    return options.setSsl(true).setKeyCertOptions(keyCert()).setVerifyHost(false)
+    return engine(options).setSsl(true).setKeyCertOptions(keyCert()).setVerifyHost(false)
         .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(credentials.caPem())))
         .setSslHandshakeTimeout(handshakeMs).setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
   }
@@ -71,6 +74,18 @@ final class MutualTls implements MemberAuth {
   @Override
   public Handler<RoutingContext> guard(MeterRegistry meters, String node) {
     return new MemberGuard(members, meters, node);
+  }
+
+  /**
+   * BoringSSL (netty-tcnative) when its native library loads on this platform, else the JDK's engine:
+   * every internal call pays TLS on both ends, and the JDK's engine costs several times as much CPU per
+   * record (measured: docs/security.md).
+   */
+  private static <T extends io.vertx.core.net.TCPSSLOptions> T engine(T options) {
+    if (OPENSSL) {
+      options.setSslEngineOptions(new OpenSSLEngineOptions());
+    }
+    return options;
   }
 
   private PemKeyCertOptions keyCert() {
