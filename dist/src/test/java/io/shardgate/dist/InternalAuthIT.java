@@ -15,7 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,7 +23,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,11 +104,11 @@ class InternalAuthIT {
     MemberCredentials intruder = ClusterCa.generate(cluster.clusterName, Duration.ofDays(1))
         .issue("shard-2", List.of("127.0.0.1"), Duration.ofDays(1));
     Map<String, HttpClient> callers = new LinkedHashMap<>();
-    callers.put("no certificate", client(trustOnly(cluster.member)));
+    callers.put("no certificate", client(MemberCredentials.trusting(cluster.member.ca())));
     callers.put("another CA's certificate", client(new MemberCredentials(cluster.member.caPem(),
         intruder.certificatePem(), intruder.keyPem()).sslContext()));
     // A replay: byte for byte what a member sends (its headers included), from a connection that is not a member's.
-    callers.put("replayed member request", client(trustOnly(cluster.member)));
+    callers.put("replayed member request", client(MemberCredentials.trusting(cluster.member.ca())));
 
     double rejectedBefore = rejected(shard) + rejected(cache);
     List<String> times = new ArrayList<>();
@@ -206,17 +204,5 @@ class InternalAuthIT {
   private static HttpClient client(SSLContext tls) {
     return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
         .sslContext(tls).build();
-  }
-
-  /** Trusts the cluster CA (so the node's certificate is accepted) but has no certificate of its own. */
-  private static SSLContext trustOnly(MemberCredentials member) throws Exception {
-    KeyStore trusted = KeyStore.getInstance("PKCS12");
-    trusted.load(null, null);
-    trusted.setCertificateEntry("ca", member.ca());
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-    tmf.init(trusted);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, tmf.getTrustManagers(), null);
-    return context;
   }
 }

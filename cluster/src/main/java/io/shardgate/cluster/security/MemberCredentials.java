@@ -82,6 +82,20 @@ public record MemberCredentials(String caPem, String certificatePem, String keyP
     }
   }
 
+  /**
+   * A JDK {@link SSLContext} that trusts only this CA and presents no certificate: what a health probe
+   * (or a test playing an outsider) calls a node's internal listener with.
+   */
+  public static SSLContext trusting(X509Certificate ca) {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trustOnly(ca).getTrustManagers(), null);
+      return context;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot build a TLS context trusting " + ca.getSubjectX500Principal(), e);
+    }
+  }
+
   static TrustManagerFactory trustOnly(X509Certificate ca) throws GeneralSecurityException, IOException {
     KeyStore trusted = KeyStore.getInstance("PKCS12");
     trusted.load(null, null);

@@ -14,12 +14,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,7 +63,7 @@ class MutualTlsTest {
   void withoutACertificateOrWithAnotherCasTheAnswerIs401AndCounted() throws Exception {
     MemberCredentials member = ca.issue("gateway", List.of("127.0.0.1"), DAY);
     MemberCredentials stranger = ClusterCa.generate("unit", DAY).issue("gateway", List.of("127.0.0.1"), DAY);
-    HttpResponse<String> none = get(trustOnly(member.ca()), "/records/x");
+    HttpResponse<String> none = get(MemberCredentials.trusting(member.ca()), "/records/x");
     HttpResponse<String> other = get(new MemberCredentials(member.caPem(), stranger.certificatePem(), stranger.keyPem())
         .sslContext(), "/records/x");
     assertThat(none.statusCode()).isEqualTo(401);
@@ -81,7 +79,7 @@ class MutualTlsTest {
 
   @Test
   void healthNeedsNoCertificate() throws Exception {
-    assertThat(get(trustOnly(ca.issue("x", List.of(), DAY).ca()), "/health/live").statusCode()).isEqualTo(200);
+    assertThat(get(MemberCredentials.trusting(ca.issue("x", List.of(), DAY).ca()), "/health/live").statusCode()).isEqualTo(200);
   }
 
   @Test
@@ -124,14 +122,5 @@ class MutualTlsTest {
         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static SSLContext trustOnly(X509Certificate caCert) throws Exception {
-    KeyStore trusted = KeyStore.getInstance("PKCS12");
-    trusted.load(null, null);
-    trusted.setCertificateEntry("ca", caCert);
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-    tmf.init(trusted);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, tmf.getTrustManagers(), null);
-    return context;
-  }
+
 }
