@@ -153,7 +153,13 @@ DIRECT_ENV=()
 if [[ "${SHARDGATE_INSECURE:-false}" == true ]]; then
   DIRECT_SCHEME=http
 else
-  command -v gcc >/dev/null || die "gcc is needed to build bench/tls/wrk-client-cert.c (apt-get install gcc)"
+  if ! command -v gcc >/dev/null; then
+    echo "installing gcc with apt (to build bench/tls/wrk-client-cert.c) ..."
+    SUDO=""; ((EUID != 0)) && SUDO="sudo -n"
+    $SUDO apt-get update -qq
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc libc6-dev >/dev/null
+  fi
+  command -v gcc >/dev/null || die "gcc is needed to build bench/tls/wrk-client-cert.c"
   mkdir -p "$OUT"
   gcc -shared -fPIC -O2 -o "$OUT/wrk-client-cert.so" "$BENCH/tls/wrk-client-cert.c" -ldl \
     || die "cannot build bench/tls/wrk-client-cert.c"
