@@ -9,7 +9,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -39,15 +38,12 @@ final class CertsCommand {
       ca = ClusterCa.generate(config.cluster().name(), VALIDITY.multipliedBy(10));
       Files.createDirectories(out);
       Files.writeString(caCert, ca.certificatePem(), StandardCharsets.US_ASCII);
-      Files.deleteIfExists(caKey);
-      Files.createFile(caKey, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(caKey, ca.keyPem(), StandardCharsets.US_ASCII);
+      MemberCredentials.writeOwnerOnly(caKey, ca.keyPem());
       log.println("certs: created the cluster CA " + caCert + " (keep " + caKey + " off the nodes)");
     }
     Path recordKey = out.resolve("record.key");
     if (!Files.isRegularFile(recordKey)) {
-      Files.createFile(recordKey, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(recordKey, HexFormat.of().formatHex(RecordProof.newKey()) + "\n", StandardCharsets.US_ASCII);
+      MemberCredentials.writeOwnerOnly(recordKey, HexFormat.of().formatHex(RecordProof.newKey()) + "\n");
       log.println("certs: " + recordKey + ", the key shard and cache nodes prove record versions with (not for gateways)");
     }
     Map<String, List<String>> members = new LinkedHashMap<>();

@@ -153,18 +153,7 @@ public final class ConfigLoader {
    */
   private static String adminToken(ConfigReader g, String dflt) {
     String file = g.optionalString("adminTokenFile");
-    if (file == null) {
-      return g.string("adminToken", dflt);
-    }
-    try {
-      String token = Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
-      if (token.isEmpty()) {
-        throw new ConfigException("config: gateway.adminTokenFile " + file + " is empty");
-      }
-      return token;
-    } catch (IOException e) {
-      throw new ConfigException("config: cannot read gateway.adminTokenFile " + file + ": " + e);
-    }
+    return file == null ? g.string("adminToken", dflt) : PemFiles.secret(g.where("adminTokenFile"), file);
   }
 
   /** Credentials come from redis.password or redis.passwordFile (one of them), never from both. */

@@ -7,7 +7,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,12 +43,7 @@ public interface MemberAuth {
           + "`java -jar shardgate.jar certs --out DIR` makes them), or start with --insecure to run without "
           + "(loopback experiments only, see docs/security.md)");
     }
-    try {
-      return mutualTls(MemberCredentials.read(Path.of(security.caFile()), Path.of(security.certFile(processId)),
-          Path.of(security.keyFile(processId))));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("security: " + e.getMessage());
-    }
+    return mutualTls(MemberCredentials.configured(security, processId));
   }
 
   /**
@@ -73,9 +67,6 @@ public interface MemberAuth {
    */
   default void warmUp() {}
 
-  /** Whether calls are authenticated (and encrypted); false only under {@code --insecure}. */
-  boolean enabled();
-
   /** These internal listener options, made to ask every caller for a member certificate. */
   HttpServerOptions secure(HttpServerOptions options);
 
@@ -97,11 +88,6 @@ public interface MemberAuth {
   /** Plain HTTP, every caller accepted: the behaviour before internal authentication existed. */
   enum Insecure implements MemberAuth {
     INSTANCE;
-
-    @Override
-    public boolean enabled() {
-      return false;
-    }
 
     @Override
     public HttpServerOptions secure(HttpServerOptions options) {

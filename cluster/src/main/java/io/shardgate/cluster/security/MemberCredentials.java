@@ -1,5 +1,7 @@
 package io.shardgate.cluster.security;
 
+import io.shardgate.cluster.config.ConfigException;
+import io.shardgate.cluster.config.Settings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,15 +36,31 @@ public record MemberCredentials(String caPem, String certificatePem, String keyP
         text(keyFile, "security.keyFile"));
   }
 
+  /**
+   * The credentials of the process {@code id} as the configuration names them ({@code {id}} in the cert
+   * and key paths); fails with a message naming the setting.
+   */
+  public static MemberCredentials configured(Settings.Security security, String id) {
+    try {
+      return read(Path.of(security.caFile()), Path.of(security.certFile(id)), Path.of(security.keyFile(id)));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("security: " + e.getMessage());
+    }
+  }
+
   /** Writes {@code ca.pem}, {@code <name>.pem} and {@code <name>-key.pem} (owner-only) under dir. */
   public void write(Path dir, String name) throws IOException {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("ca.pem"), caPem, StandardCharsets.US_ASCII);
     Files.writeString(dir.resolve(name + ".pem"), certificatePem, StandardCharsets.US_ASCII);
-    Path key = dir.resolve(name + "-key.pem");
-    Files.deleteIfExists(key);
-    Files.createFile(key, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(key, keyPem, StandardCharsets.US_ASCII);
+    writeOwnerOnly(dir.resolve(name + "-key.pem"), keyPem);
+  }
+
+  /** Writes a secret (a key) to a file only its owner may read, created so from the start. */
+  public static void writeOwnerOnly(Path file, String text) throws IOException {
+    Files.deleteIfExists(file);
+    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(file, text, StandardCharsets.US_ASCII);
   }
 
   public X509Certificate ca() {
@@ -55,11 +73,6 @@ public record MemberCredentials(String caPem, String certificatePem, String keyP
 
   public PrivateKey key() {
     return ClusterCa.Pem.privateKey(keyPem, "the member key");
-  }
-
-  /** The member's name: the common name of its certificate. */
-  public String memberId() {
-    return commonName(chain().get(0).getSubjectX500Principal());
   }
 
   /**

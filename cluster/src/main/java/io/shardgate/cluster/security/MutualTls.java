@@ -49,11 +49,6 @@ final class MutualTls implements MemberAuth {
   }
 
   @Override
-  public boolean enabled() {
-    return true;
-  }
-
-  @Override
   public HttpServerOptions secure(HttpServerOptions options) {
     return engine(options).setSsl(true).setKeyCertOptions(keyCert()).setClientAuth(ClientAuth.REQUEST)
         .setTrustOptions(TrustOptions.wrap(new DeferredVerdict(members)));

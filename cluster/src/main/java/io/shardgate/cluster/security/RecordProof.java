@@ -88,10 +88,6 @@ public final class RecordProof {
     }
   }
 
-  public boolean enabled() {
-    return key != null;
-  }
-
   /** The proof of this version of the record (body: its bytes as answered; empty or null for a delete). */
   public String sign(String collection, String recordKey, long version, Buffer body) {
     if (key == null) {

@@ -48,6 +48,17 @@ class SettingsTest {
     assertThat(s.shardNode().maxRecordBodyBytes()).isEqualTo(2 << 20);
   }
 
+  @Test
+  void theAdminTokenIsReadFromItsFileTrimmedAndAnEmptyFileIsRefused() throws java.io.IOException {
+    Path token = Files.createTempFile("admin-token", "");
+    token.toFile().deleteOnExit();
+    Files.writeString(token, "  s3cret-token\n");
+    assertThat(load(List.of("gateway.adminTokenFile=" + token)).gateway().adminToken()).isEqualTo("s3cret-token");
+    Files.writeString(token, "\n");
+    assertThatThrownBy(() -> load(List.of("gateway.adminTokenFile=" + token)))
+        .hasMessageContaining("gateway.adminTokenFile").hasMessageContaining("is empty");
+  }
+
   /** An empty file: every setting at its default, then the overrides. */
   private static Settings.Shardgate load(List<String> sets) {
     try {

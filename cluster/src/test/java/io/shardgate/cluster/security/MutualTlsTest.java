@@ -93,7 +93,7 @@ class MutualTlsTest {
     MemberCredentials c = ca.issue("shard-7", List.of("10.0.0.7", "shard-7.internal"), DAY);
     X509Certificate cert = c.chain().get(0);
     cert.verify(c.ca().getPublicKey());
-    assertThat(c.memberId()).isEqualTo("shard-7");
+    assertThat(MemberCredentials.commonName(cert.getSubjectX500Principal())).isEqualTo("shard-7");
     assertThat(cert.getSubjectAlternativeNames().stream().map(n -> String.valueOf(n.get(1))).toList())
         .containsExactly("10.0.0.7", "shard-7.internal");
     assertThat(cert.getExtendedKeyUsage()).contains("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");

@@ -2,7 +2,6 @@ package io.shardgate.dist.chaos;
 
 import io.shardgate.cluster.config.Settings;
 import io.shardgate.cluster.security.MemberCredentials;
-import java.nio.file.Path;
 
 /** How operator tools prove membership to the nodes: the {@code tools} certificate of the configuration. */
 public final class Tools {
@@ -16,6 +15,6 @@ public final class Tools {
     if (s.insecure() || !s.hasFiles()) {
       return null;
     }
-    return MemberCredentials.read(Path.of(s.caFile()), Path.of(s.certFile(ID)), Path.of(s.keyFile(ID)));
+    return MemberCredentials.configured(s, ID);
   }
 }
